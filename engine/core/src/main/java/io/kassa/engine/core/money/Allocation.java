@@ -1,0 +1,72 @@
+package io.kassa.engine.core.money;
+
+/**
+ * Spreads an amount over parts in proportion to their weights by the largest-remainder method:
+ * each part gets the floor of its exact share, then the units left over go one each to the
+ * parts with the largest fractional remainders, ties to the earlier part. The parts always sum
+ * to the whole.
+ */
+public final class Allocation {
+
+    private Allocation() {
+    }
+
+    /**
+     * @param total the amount to spread, >= 0
+     * @param weights non-negative weights whose sum is > 0 unless {@code total} is 0
+     * @return one share per weight, summing exactly to {@code total}
+     */
+    public static long[] largestRemainder(long total, long[] weights) {
+        if (total < 0) {
+            throw new IllegalArgumentException("total must be >= 0: " + total);
+        }
+        java.math.BigInteger weightSum = java.math.BigInteger.ZERO;
+        for (long weight : weights) {
+            if (weight < 0) {
+                throw new IllegalArgumentException("weights must be >= 0: " + weight);
+            }
+            weightSum = weightSum.add(java.math.BigInteger.valueOf(weight));
+        }
+        long[] shares = new long[weights.length];
+        if (total == 0) {
+            return shares;
+        }
+        if (weightSum.signum() == 0) {
+            throw new IllegalArgumentException("cannot spread " + total + " over zero weights");
+        }
+        java.math.BigInteger totalBig = java.math.BigInteger.valueOf(total);
+        java.math.BigInteger[] remainders = new java.math.BigInteger[weights.length];
+        long assigned = 0;
+        for (int i = 0; i < weights.length; i++) {
+            java.math.BigInteger[] quotientAndRemainder = totalBig
+                    .multiply(java.math.BigInteger.valueOf(weights[i]))
+                    .divideAndRemainder(weightSum);
+            shares[i] = quotientAndRemainder[0].longValueExact();
+            remainders[i] = quotientAndRemainder[1];
+            assigned += shares[i];
+        }
+        long leftOver = total - assigned;
+        // leftOver < weights.length, so a selection pass per unit stays cheap for real baskets.
+        boolean[] bumped = new boolean[weights.length];
+        for (long unit = 0; unit < leftOver; unit++) {
+            int best = -1;
+            for (int i = 0; i < weights.length; i++) {
+                if (!bumped[i] && (best < 0 || remainders[i].compareTo(remainders[best]) > 0)) {
+                    best = i;
+                }
+            }
+            bumped[best] = true;
+            shares[best]++;
+        }
+        assert sum(shares) == total : "allocation must sum to the whole";
+        return shares;
+    }
+
+    private static long sum(long[] values) {
+        long sum = 0;
+        for (long value : values) {
+            sum = Math.addExact(sum, value);
+        }
+        return sum;
+    }
+}

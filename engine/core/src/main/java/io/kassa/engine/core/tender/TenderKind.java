@@ -1,0 +1,6 @@
+package io.kassa.engine.core.tender;
+
+/** Ways a sale is paid. */
+public enum TenderKind {
+    CASH,
+}

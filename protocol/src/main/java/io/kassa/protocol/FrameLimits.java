@@ -1,0 +1,35 @@
+package io.kassa.protocol;
+
+/**
+ * The limits of protocol v1, named once and shared by the engine, the SDK and the tests.
+ * Every length is checked against one of these before anything is allocated for it.
+ */
+public final class FrameLimits {
+
+    /** Bytes of the length prefix that precedes every payload. */
+    public static final int LENGTH_PREFIX_BYTES = 4;
+
+    /** Largest payload (excluding the prefix) either side accepts. */
+    public static final int FRAME_BYTES_MAX = 64 * 1024;
+
+    /** Lines in one basket. */
+    public static final int BASKET_LINES_MAX = 200;
+
+    /** Tenders in one checkout. */
+    public static final int TENDERS_MAX = 8;
+
+    /** Units of one line. */
+    public static final int QUANTITY_MAX = 9_999;
+
+    /** Characters of an identifier: terminal, store, sale, SKU, category. */
+    public static final int IDENTIFIER_CHARS_MAX = 64;
+
+    /** Characters of a free-text name printed on a receipt. */
+    public static final int NAME_CHARS_MAX = 128;
+
+    /** The protocol major version this codec speaks. */
+    public static final int PROTOCOL_VERSION = 1;
+
+    private FrameLimits() {
+    }
+}
