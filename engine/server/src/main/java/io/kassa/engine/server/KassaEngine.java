@@ -1,0 +1,205 @@
+package io.kassa.engine.server;
+
+import io.kassa.engine.server.checkout.CheckoutService;
+import io.kassa.engine.server.config.EngineConfig;
+import io.kassa.engine.server.postgres.EmbeddedPostgresServer;
+import io.kassa.engine.server.postgres.Migrations;
+import io.kassa.engine.server.postgres.PgSalesLedger;
+import io.kassa.engine.server.postgres.PostgresLocation;
+import io.kassa.engine.server.redis.EmbeddedRedisServer;
+import io.kassa.engine.server.terminal.TerminalServerOptions;
+import io.kassa.engine.server.terminal.TerminalServerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running engine node: its PostgreSQL schema migrated, its Redis reachable, its terminal
+ * endpoint listening. Starting and closing block the calling thread (never an event loop):
+ * they run once, from {@code main} or a test.
+ */
+public final class KassaEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KassaEngine.class);
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final Redis redis;
+    private final int terminalPort;
+    private final String deploymentId;
+    private final List<AutoCloseable> embedded;
+    private final EngineConfig config;
+    private final PgSalesLedger ledger;
+
+    private KassaEngine(Vertx vertx, Pool pool, Redis redis, int terminalPort,
+            String deploymentId, List<AutoCloseable> embedded, EngineConfig config,
+            PgSalesLedger ledger) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.redis = redis;
+        this.terminalPort = terminalPort;
+        this.deploymentId = deploymentId;
+        this.embedded = embedded;
+        this.config = config;
+        this.ledger = ledger;
+    }
+
+    public static KassaEngine start(EngineConfig config, Clock clock) {
+        List<AutoCloseable> embedded = new ArrayList<>();
+        try {
+            EngineConfig resolved = withEmbeddedDefaults(config, embedded);
+            PostgresLocation location = PostgresLocation.parse(
+                    resolved.postgresUrl().orElseThrow(), resolved.postgresSchema());
+            int applied = Migrations.migrate(location);
+            log.info("schema '{}' migrated ({} migrations applied)", location.schema(), applied);
+
+            Vertx vertx = Vertx.builder().with(new VertxOptions()).build();
+            Pool pool = PgBuilder.pool()
+                    .with(new PoolOptions().setMaxSize(resolved.postgresPoolSize()))
+                    .connectingTo(location.connectOptions())
+                    .using(vertx)
+                    .build();
+            Redis redis = Redis.createClient(vertx,
+                    new RedisOptions().setConnectionString(resolved.redisUrl().orElseThrow()));
+            await(RedisAPI.api(redis).ping(List.of()), "Redis PING");
+            await(pool.query("select 1").execute(), "PostgreSQL check");
+
+            int port = resolved.terminalPort() == 0 ? freePort() : resolved.terminalPort();
+            TerminalServerOptions terminalOptions = TerminalServerOptions.of(
+                    resolved.terminalHost(), port, resolved.nodeId(),
+                    resolved.heartbeatIntervalMillis(), resolved.frameCompletionMillis());
+            PgSalesLedger ledger = new PgSalesLedger(pool, clock);
+            CheckoutService checkout = new CheckoutService(ledger, clock);
+            String deploymentId = await(vertx.deployVerticle(
+                    () -> new TerminalServerVerticle(checkout, terminalOptions, clock),
+                    new DeploymentOptions().setInstances(
+                            VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)),
+                    "terminal endpoint");
+            log.info("node '{}' listening for terminals on {}:{}", resolved.nodeId(),
+                    resolved.terminalHost(), port);
+            return new KassaEngine(
+                    vertx, pool, redis, port, deploymentId, embedded, resolved, ledger);
+        } catch (RuntimeException e) {
+            closeAll(embedded);
+            throw e;
+        }
+    }
+
+    private static EngineConfig withEmbeddedDefaults(
+            EngineConfig config, List<AutoCloseable> embedded) {
+        EngineConfig resolved = config;
+        if (resolved.postgresUrl().isEmpty()) {
+            EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start();
+            embedded.add(postgres);
+            log.info("KASSA_PG_URL unset: started embedded PostgreSQL at {}", postgres.url());
+            resolved = resolved.withPostgresUrl(postgres.url());
+        }
+        if (resolved.redisUrl().isEmpty()) {
+            EmbeddedRedisServer redis = EmbeddedRedisServer.start();
+            embedded.add(redis);
+            log.info("KASSA_REDIS_URL unset: started embedded Redis at {}", redis.url());
+            resolved = resolved.withRedisUrl(redis.url());
+        }
+        return resolved;
+    }
+
+    public int terminalPort() {
+        return terminalPort;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    public PgSalesLedger ledger() {
+        return ledger;
+    }
+
+    /** The configuration as resolved, with the URLs of embedded services filled in. */
+    public EngineConfig config() {
+        return config;
+    }
+
+    public Optional<String> embeddedSummary() {
+        return embedded.isEmpty() ? Optional.empty()
+                : Optional.of(embedded.size() + " embedded service(s)");
+    }
+
+    /**
+     * Drains the terminal endpoint (in-flight requests are answered), then closes clients,
+     * Vert.x and any embedded services, in that order.
+     */
+    @Override
+    public void close() {
+        try {
+            await(vertx.undeploy(deploymentId), "terminal endpoint drain");
+        } catch (RuntimeException e) {
+            log.warn("terminal endpoint did not stop cleanly", e);
+        }
+        try {
+            await(pool.close(), "PostgreSQL pool close");
+            redis.close();
+            await(vertx.close(), "Vert.x close");
+        } catch (RuntimeException e) {
+            log.warn("engine did not close cleanly", e);
+        }
+        closeAll(embedded);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int index = resources.size() - 1; index >= 0; index--) {
+            try {
+                resources.get(index).close();
+            } catch (Exception e) {
+                log.warn("failed to stop {}", resources.get(index), e);
+            }
+        }
+        resources.clear();
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> future, String step) {
+        try {
+            return future.toCompletionStage().toCompletableFuture()
+                    .get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(step + " failed: " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(step + " timed out after " + STEP_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(step + " interrupted", e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.kassa.engine.server.checkout;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * Order ids as UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Ids
+ * sort by creation time, so the primary-key index is appended to rather than written at random
+ * pages, and an id reveals when the order was made.
+ */
+public final class OrderIds {
+
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public OrderIds(Clock clock) {
+        this.clock = clock;
+    }
+
+    public UUID next() {
+        long millis = clock.millis();
+        long randomHigh = random.nextLong();
+        long randomLow = random.nextLong();
+        long mostSignificant = (millis << 16) | 0x7000L | (randomHigh & 0x0FFFL);
+        long leastSignificant = (randomLow & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(mostSignificant, leastSignificant);
+    }
+}
