@@ -87,7 +87,8 @@ public final class KassaEngine implements AutoCloseable {
             TerminalServerOptions terminalOptions = TerminalServerOptions.of(
                     resolved.terminalHost(), port, resolved.nodeId(),
                     resolved.heartbeatIntervalMillis(), resolved.frameCompletionMillis());
-            PgSalesLedger ledger = new PgSalesLedger(pool, clock);
+            PgSalesLedger ledger = new PgSalesLedger(vertx, pool, clock,
+                    PgSalesLedger.GroupCommitOptions.DEFAULTS);
             CheckoutService checkout = new CheckoutService(ledger, clock);
             String deploymentId = await(vertx.deployVerticle(
                     () -> new TerminalServerVerticle(checkout, terminalOptions, clock),

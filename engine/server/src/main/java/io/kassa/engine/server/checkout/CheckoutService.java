@@ -24,12 +24,12 @@ public final class CheckoutService {
 
     private final SalesLedger ledger;
     private final Clock clock;
-    private final OrderIds orderIds;
+    private final TimeOrderedIds orderIds;
 
     public CheckoutService(SalesLedger ledger, Clock clock) {
         this.ledger = ledger;
         this.clock = clock;
-        this.orderIds = new OrderIds(clock);
+        this.orderIds = new TimeOrderedIds(clock);
     }
 
     /** Prices a basket; read-only and in memory. */

@@ -4,10 +4,11 @@ import io.kassa.engine.core.ledger.LedgerEntry;
 import io.kassa.engine.core.money.CurrencyCode;
 import io.kassa.engine.core.money.Money;
 import io.kassa.engine.server.checkout.CommittedSale;
-import io.kassa.engine.server.checkout.OrderIds;
+import io.kassa.engine.server.checkout.TimeOrderedIds;
 import io.kassa.engine.server.checkout.SaleKey;
 import io.kassa.engine.server.checkout.SalesLedger;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -17,41 +18,51 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * The {@link SalesLedger} on PostgreSQL. One transaction per sale: the order row first, guarded
- * by the unique (store, terminal, sale) constraint with {@code ON CONFLICT DO NOTHING}; only
- * when that insert wins are the lines, tenders and ledger entries written. A concurrent retry
- * waits on the winner's row lock, then finds nothing inserted and reads the winner's sale.
+ * The {@link SalesLedger} on PostgreSQL, with group commit: concurrent sales share one
+ * transaction (see {@link GroupCommitter}), written with one multi-row statement per table, so
+ * a batch of any size costs the same five round trips and one commit.
+ *
+ * <p>Exactly once per sale key: the order rows go first, with {@code ON CONFLICT (store_id,
+ * terminal_id, sale_id) DO NOTHING RETURNING order_id}; only the sales whose order row was
+ * inserted get lines, tenders and ledger entries. A sale whose key was taken — by an earlier
+ * transaction, a concurrent one (whose row lock this insert waits on), or a duplicate in the
+ * same batch — is read back and reported as already recorded.
  */
 public final class PgSalesLedger implements SalesLedger {
 
-    private static final String INSERT_ORDER = """
+    private static final String INSERT_ORDERS = """
             insert into sales_order (order_id, store_id, terminal_id, sale_id,
                 request_fingerprint, currency, subtotal_fen, discount_fen, payable_fen,
                 change_fen, committed_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
+                $6::text[], $7::int8[], $8::int8[], $9::int8[], $10::int8[],
+                $11::timestamptz[])
             on conflict (store_id, terminal_id, sale_id) do nothing
             returning order_id""";
 
-    private static final String INSERT_LINE = """
+    private static final String INSERT_LINES = """
             insert into order_line (order_id, line_number, sku, category, name,
                 unit_price_fen, quantity, gross_fen, discount_fen, net_fen)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""";
+            select * from unnest($1::uuid[], $2::int4[], $3::text[], $4::text[], $5::text[],
+                $6::int8[], $7::int4[], $8::int8[], $9::int8[], $10::int8[])""";
 
-    private static final String INSERT_TENDER = """
+    private static final String INSERT_TENDERS = """
             insert into order_tender (order_id, tender_number, kind, amount_fen, received_fen)
-            values ($1, $2, $3, $4, $5)""";
+            select * from unnest($1::uuid[], $2::int4[], $3::text[], $4::int8[], $5::int8[])""";
 
-    private static final String INSERT_TRANSACTION = """
+    private static final String INSERT_TRANSACTIONS = """
             insert into ledger_transaction (transaction_id, kind, order_id, created_at)
-            values ($1, $2, $3, $4)""";
+            select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[])""";
 
-    private static final String INSERT_ENTRY = """
+    private static final String INSERT_ENTRIES = """
             insert into ledger_entry (transaction_id, entry_number, account, amount_fen, currency)
-            values ($1, $2, $3, $4, $5)""";
+            select * from unnest($1::uuid[], $2::int4[], $3::text[], $4::int8[], $5::text[])""";
 
     private static final String SELECT_ORDER = """
             select order_id, request_fingerprint, currency, payable_fen, change_fen, committed_at
@@ -68,76 +79,229 @@ public final class PgSalesLedger implements SalesLedger {
     static final String TRANSACTION_KIND_SALE = "SALE";
 
     private final Pool pool;
-    private final OrderIds transactionIds;
+    private final TimeOrderedIds ids;
+    private final GroupCommitter<SaleRecord, RecordResult> committer;
 
-    public PgSalesLedger(Pool pool, Clock clock) {
+    public PgSalesLedger(Vertx vertx, Pool pool, Clock clock, GroupCommitOptions options) {
         this.pool = pool;
-        this.transactionIds = new OrderIds(clock);
+        this.ids = new TimeOrderedIds(clock);
+        this.committer = new GroupCommitter<>(vertx, options.batchMax(),
+                options.flushesInFlightMax(), this::recordBatch);
+    }
+
+    /**
+     * How sales share transactions.
+     *
+     * @param batchMax most sales in one transaction
+     * @param flushesInFlightMax transactions in flight at once; a sale arriving while all are
+     *     busy waits for the next one, which is how batches form
+     */
+    public record GroupCommitOptions(int batchMax, int flushesInFlightMax) {
+        public static final GroupCommitOptions DEFAULTS = new GroupCommitOptions(128, 2);
     }
 
     @Override
-    public Future<RecordResult> record(SaleRecord record) {
-        return pool.withTransaction(connection -> insertOrder(connection, record)
-                .compose(inserted -> inserted
-                        ? insertDetails(connection, record)
-                                .<RecordResult>map(done -> new RecordResult.Recorded(record.sale()))
-                        : findSale(connection, record.sale().key())
-                                .<RecordResult>map(RecordResult.AlreadyRecorded::new)));
+    public Future<RecordResult> record(SaleRecord sale) {
+        return committer.submit(sale);
     }
 
-    private Future<Boolean> insertOrder(SqlConnection connection, SaleRecord record) {
-        CommittedSale sale = record.sale();
-        long subtotalFen = 0;
-        long discountFen = 0;
-        for (RecordedLine line : record.lines()) {
-            subtotalFen = Math.addExact(subtotalFen, line.grossFen());
-            discountFen = Math.addExact(discountFen, line.discountFen());
-        }
-        Tuple order = Tuple.tuple()
-                .addUUID(sale.orderId())
-                .addString(sale.key().storeId())
-                .addString(sale.key().terminalId())
-                .addString(sale.key().saleId())
-                .addString(sale.requestFingerprint())
-                .addString(sale.currency().name())
-                .addLong(subtotalFen)
-                .addLong(discountFen)
-                .addLong(sale.payable().amountMinor())
-                .addLong(sale.change().amountMinor())
-                .addOffsetDateTime(OffsetDateTime.ofInstant(sale.committedAt(), ZoneOffset.UTC));
-        return connection.preparedQuery(INSERT_ORDER).execute(order)
-                .map(rows -> rows.rowCount() == 1);
+    /** Records every sale of {@code batch} in one transaction; one result per sale, in order. */
+    Future<List<RecordResult>> recordBatch(List<SaleRecord> batch) {
+        return pool.withTransaction(connection -> insertOrders(connection, batch)
+                .compose(inserted -> {
+                    List<SaleRecord> fresh = new ArrayList<>(batch.size());
+                    for (SaleRecord record : batch) {
+                        if (inserted.contains(record.sale().orderId())) {
+                            fresh.add(record);
+                        }
+                    }
+                    return insertDetails(connection, fresh)
+                            .compose(done -> results(connection, batch, inserted));
+                }));
     }
 
-    private Future<Void> insertDetails(SqlConnection connection, SaleRecord record) {
-        UUID orderId = record.sale().orderId();
-        List<Tuple> lines = new ArrayList<>(record.lines().size());
-        for (RecordedLine line : record.lines()) {
-            lines.add(Tuple.tuple().addUUID(orderId).addInteger(line.lineNumber())
-                    .addString(line.sku()).addString(line.category()).addString(line.name())
-                    .addLong(line.unitPriceFen()).addInteger(line.quantity())
-                    .addLong(line.grossFen()).addLong(line.discountFen()).addLong(line.netFen()));
+    private Future<Set<UUID>> insertOrders(SqlConnection connection, List<SaleRecord> batch) {
+        int size = batch.size();
+        UUID[] orderIds = new UUID[size];
+        String[] stores = new String[size];
+        String[] terminals = new String[size];
+        String[] saleIds = new String[size];
+        String[] fingerprints = new String[size];
+        String[] currencies = new String[size];
+        Long[] subtotals = new Long[size];
+        Long[] discounts = new Long[size];
+        Long[] payables = new Long[size];
+        Long[] changes = new Long[size];
+        OffsetDateTime[] committedAt = new OffsetDateTime[size];
+        for (int index = 0; index < size; index++) {
+            SaleRecord record = batch.get(index);
+            CommittedSale sale = record.sale();
+            long subtotalFen = 0;
+            long discountFen = 0;
+            for (RecordedLine line : record.lines()) {
+                subtotalFen = Math.addExact(subtotalFen, line.grossFen());
+                discountFen = Math.addExact(discountFen, line.discountFen());
+            }
+            orderIds[index] = sale.orderId();
+            stores[index] = sale.key().storeId();
+            terminals[index] = sale.key().terminalId();
+            saleIds[index] = sale.key().saleId();
+            fingerprints[index] = sale.requestFingerprint();
+            currencies[index] = sale.currency().name();
+            subtotals[index] = subtotalFen;
+            discounts[index] = discountFen;
+            payables[index] = sale.payable().amountMinor();
+            changes[index] = sale.change().amountMinor();
+            committedAt[index] = OffsetDateTime.ofInstant(sale.committedAt(), ZoneOffset.UTC);
         }
-        List<Tuple> tenders = new ArrayList<>(record.tenders().size());
-        for (RecordedTender tender : record.tenders()) {
-            tenders.add(Tuple.of(orderId, tender.tenderNumber(), tender.kind(),
-                    tender.amountFen(), tender.receivedFen()));
+        Tuple arguments = Tuple.tuple().addArrayOfUUID(orderIds).addArrayOfString(stores)
+                .addArrayOfString(terminals).addArrayOfString(saleIds)
+                .addArrayOfString(fingerprints).addArrayOfString(currencies)
+                .addArrayOfLong(subtotals).addArrayOfLong(discounts).addArrayOfLong(payables)
+                .addArrayOfLong(changes).addArrayOfOffsetDateTime(committedAt);
+        return connection.preparedQuery(INSERT_ORDERS).execute(arguments).map(rows -> {
+            Set<UUID> inserted = new HashSet<>();
+            for (Row row : rows) {
+                inserted.add(row.getUUID(0));
+            }
+            return inserted;
+        });
+    }
+
+    private Future<Void> insertDetails(SqlConnection connection, List<SaleRecord> fresh) {
+        if (fresh.isEmpty()) {
+            return Future.succeededFuture();
         }
-        UUID transactionId = transactionIds.next();
-        OffsetDateTime createdAt =
-                OffsetDateTime.ofInstant(record.sale().committedAt(), ZoneOffset.UTC);
-        List<Tuple> entries = new ArrayList<>(record.entries().size());
-        for (int index = 0; index < record.entries().size(); index++) {
-            LedgerEntry entry = record.entries().get(index);
-            entries.add(Tuple.of(transactionId, index + 1, entry.account().path(),
-                    entry.amount().amountMinor(), entry.amount().currency().name()));
+        // Order rows exist now; the four dependent inserts are independent of each other and
+        // are pipelined on the connection rather than waiting for one another.
+        return Future.all(List.of(
+                connection.preparedQuery(INSERT_LINES).execute(lineArrays(fresh)),
+                connection.preparedQuery(INSERT_TENDERS).execute(tenderArrays(fresh)),
+                insertLedger(connection, fresh))).mapEmpty();
+    }
+
+    private static Tuple lineArrays(List<SaleRecord> fresh) {
+        int size = 0;
+        for (SaleRecord record : fresh) {
+            size += record.lines().size();
         }
-        return connection.preparedQuery(INSERT_LINE).executeBatch(lines)
-                .compose(done -> connection.preparedQuery(INSERT_TENDER).executeBatch(tenders))
-                .compose(done -> connection.preparedQuery(INSERT_TRANSACTION).execute(
-                        Tuple.of(transactionId, TRANSACTION_KIND_SALE, orderId, createdAt)))
-                .compose(done -> connection.preparedQuery(INSERT_ENTRY).executeBatch(entries))
+        UUID[] orderIds = new UUID[size];
+        Integer[] numbers = new Integer[size];
+        String[] skus = new String[size];
+        String[] categories = new String[size];
+        String[] names = new String[size];
+        Long[] unitPrices = new Long[size];
+        Integer[] quantities = new Integer[size];
+        Long[] grosses = new Long[size];
+        Long[] discounts = new Long[size];
+        Long[] nets = new Long[size];
+        int index = 0;
+        for (SaleRecord record : fresh) {
+            for (RecordedLine line : record.lines()) {
+                orderIds[index] = record.sale().orderId();
+                numbers[index] = line.lineNumber();
+                skus[index] = line.sku();
+                categories[index] = line.category();
+                names[index] = line.name();
+                unitPrices[index] = line.unitPriceFen();
+                quantities[index] = line.quantity();
+                grosses[index] = line.grossFen();
+                discounts[index] = line.discountFen();
+                nets[index] = line.netFen();
+                index++;
+            }
+        }
+        return Tuple.tuple().addArrayOfUUID(orderIds).addArrayOfInteger(numbers)
+                .addArrayOfString(skus).addArrayOfString(categories).addArrayOfString(names)
+                .addArrayOfLong(unitPrices).addArrayOfInteger(quantities)
+                .addArrayOfLong(grosses).addArrayOfLong(discounts).addArrayOfLong(nets);
+    }
+
+    private static Tuple tenderArrays(List<SaleRecord> fresh) {
+        int size = 0;
+        for (SaleRecord record : fresh) {
+            size += record.tenders().size();
+        }
+        UUID[] orderIds = new UUID[size];
+        Integer[] numbers = new Integer[size];
+        String[] kinds = new String[size];
+        Long[] amounts = new Long[size];
+        Long[] received = new Long[size];
+        int index = 0;
+        for (SaleRecord record : fresh) {
+            for (RecordedTender tender : record.tenders()) {
+                orderIds[index] = record.sale().orderId();
+                numbers[index] = tender.tenderNumber();
+                kinds[index] = tender.kind();
+                amounts[index] = tender.amountFen();
+                received[index] = tender.receivedFen();
+                index++;
+            }
+        }
+        return Tuple.tuple().addArrayOfUUID(orderIds).addArrayOfInteger(numbers)
+                .addArrayOfString(kinds).addArrayOfLong(amounts).addArrayOfLong(received);
+    }
+
+    private Future<Void> insertLedger(SqlConnection connection, List<SaleRecord> fresh) {
+        int entryCount = 0;
+        for (SaleRecord record : fresh) {
+            entryCount += record.entries().size();
+        }
+        UUID[] transactionIds = new UUID[fresh.size()];
+        String[] kinds = new String[fresh.size()];
+        UUID[] orderIds = new UUID[fresh.size()];
+        OffsetDateTime[] createdAt = new OffsetDateTime[fresh.size()];
+        UUID[] entryTransactions = new UUID[entryCount];
+        Integer[] entryNumbers = new Integer[entryCount];
+        String[] accounts = new String[entryCount];
+        Long[] amounts = new Long[entryCount];
+        String[] currencies = new String[entryCount];
+        int entryIndex = 0;
+        for (int index = 0; index < fresh.size(); index++) {
+            SaleRecord record = fresh.get(index);
+            UUID transactionId = ids.next();
+            transactionIds[index] = transactionId;
+            kinds[index] = TRANSACTION_KIND_SALE;
+            orderIds[index] = record.sale().orderId();
+            createdAt[index] =
+                    OffsetDateTime.ofInstant(record.sale().committedAt(), ZoneOffset.UTC);
+            for (int number = 0; number < record.entries().size(); number++) {
+                LedgerEntry entry = record.entries().get(number);
+                entryTransactions[entryIndex] = transactionId;
+                entryNumbers[entryIndex] = number + 1;
+                accounts[entryIndex] = entry.account().path();
+                amounts[entryIndex] = entry.amount().amountMinor();
+                currencies[entryIndex] = entry.amount().currency().name();
+                entryIndex++;
+            }
+        }
+        Tuple transactions = Tuple.tuple().addArrayOfUUID(transactionIds)
+                .addArrayOfString(kinds).addArrayOfUUID(orderIds)
+                .addArrayOfOffsetDateTime(createdAt);
+        Tuple entries = Tuple.tuple().addArrayOfUUID(entryTransactions)
+                .addArrayOfInteger(entryNumbers).addArrayOfString(accounts)
+                .addArrayOfLong(amounts).addArrayOfString(currencies);
+        return connection.preparedQuery(INSERT_TRANSACTIONS).execute(transactions)
+                .compose(done -> connection.preparedQuery(INSERT_ENTRIES).execute(entries))
                 .mapEmpty();
+    }
+
+    private Future<List<RecordResult>> results(
+            SqlConnection connection, List<SaleRecord> batch, Set<UUID> inserted) {
+        List<Future<RecordResult>> results = new ArrayList<>(batch.size());
+        for (SaleRecord record : batch) {
+            results.add(inserted.contains(record.sale().orderId())
+                    ? Future.succeededFuture(new RecordResult.Recorded(record.sale()))
+                    : findSale(connection, record.sale().key())
+                            .map(RecordResult.AlreadyRecorded::new));
+        }
+        return Future.all(results).map(all -> {
+            List<RecordResult> list = new ArrayList<>(batch.size());
+            for (Future<RecordResult> result : results) {
+                list.add(result.result());
+            }
+            return list;
+        });
     }
 
     /** Sales recorded so far and their payable total: the demo's proof that sales land. */
@@ -152,7 +316,7 @@ public final class PgSalesLedger implements SalesLedger {
     }
 
     /** Reads a recorded sale back in the shape the terminal was first told. */
-    public Future<CommittedSale> findSale(SqlConnection connection, SaleKey key) {
+    private static Future<CommittedSale> findSale(SqlConnection connection, SaleKey key) {
         return connection.preparedQuery(SELECT_ORDER)
                 .execute(Tuple.of(key.storeId(), key.terminalId(), key.saleId()))
                 .compose(orders -> {

@@ -5,16 +5,16 @@ import java.time.Clock;
 import java.util.UUID;
 
 /**
- * Order ids as UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Ids
+ * Ids (of orders, ledger transactions) as UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Ids
  * sort by creation time, so the primary-key index is appended to rather than written at random
  * pages, and an id reveals when the order was made.
  */
-public final class OrderIds {
+public final class TimeOrderedIds {
 
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public OrderIds(Clock clock) {
+    public TimeOrderedIds(Clock clock) {
         this.clock = clock;
     }
 

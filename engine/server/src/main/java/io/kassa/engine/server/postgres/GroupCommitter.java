@@ -1,0 +1,139 @@
+package io.kassa.engine.server.postgres;
+
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets concurrent writers share database transactions ("group commit"). Items queue on one
+ * Vert.x context; a batch is flushed as one transaction as soon as a flush slot is free, or
+ * when the queue reaches {@code batchMax}, whichever comes first. At low load every item is
+ * flushed alone at once (no added latency); under load, items that arrive while all slots are
+ * busy wait at most one flush's duration and then share the next transaction, so the database
+ * commits (and fsyncs) per batch instead of per item.
+ *
+ * <p>A batch that fails is re-driven item by item, each in its own transaction, so one bad
+ * item fails alone with its own error and never takes its batch-mates' correct writes with it.
+ *
+ * <p>All state is confined to the committer's context; results are handed back on the
+ * submitter's context.
+ *
+ * @param <I> an item to write
+ * @param <O> the result of writing one item
+ */
+final class GroupCommitter<I, O> {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
+
+    private final Context context;
+    private final int batchMax;
+    private final int flushesInFlightMax;
+    private final Function<List<I>, Future<List<O>>> batchWriter;
+    private final ArrayDeque<Pending<I, O>> queue = new ArrayDeque<>();
+    private int flushesInFlight;
+
+    /**
+     * @param batchWriter writes a batch in one transaction, returning one result per item in
+     *     order, or fails having written nothing
+     */
+    GroupCommitter(Vertx vertx, int batchMax, int flushesInFlightMax,
+            Function<List<I>, Future<List<O>>> batchWriter) {
+        if (batchMax < 1 || flushesInFlightMax < 1) {
+            throw new IllegalArgumentException("batchMax and flushesInFlightMax must be >= 1");
+        }
+        this.context = vertx.getOrCreateContext();
+        this.batchMax = batchMax;
+        this.flushesInFlightMax = flushesInFlightMax;
+        this.batchWriter = batchWriter;
+    }
+
+    Future<O> submit(I item) {
+        Context caller = Vertx.currentContext();
+        Promise<O> promise = Promise.promise();
+        Pending<I, O> pending = new Pending<>(item, caller, promise);
+        context.runOnContext(ignored -> {
+            queue.add(pending);
+            flushWhilePossible();
+        });
+        return promise.future();
+    }
+
+    private void flushWhilePossible() {
+        while (!queue.isEmpty() && flushesInFlight < flushesInFlightMax) {
+            List<Pending<I, O>> batch = new ArrayList<>(Math.min(queue.size(), batchMax));
+            while (!queue.isEmpty() && batch.size() < batchMax) {
+                batch.add(queue.poll());
+            }
+            flushesInFlight++;
+            write(batch).onComplete(done -> {
+                flushesInFlight--;
+                flushWhilePossible();
+            });
+        }
+    }
+
+    private Future<Void> write(List<Pending<I, O>> batch) {
+        List<I> items = new ArrayList<>(batch.size());
+        for (Pending<I, O> pending : batch) {
+            items.add(pending.item());
+        }
+        return invoke(items).transform(result -> {
+            if (result.succeeded()) {
+                List<O> outputs = result.result();
+                if (outputs.size() != batch.size()) {
+                    IllegalStateException bug = new IllegalStateException("batch writer returned "
+                            + outputs.size() + " results for " + batch.size() + " items");
+                    batch.forEach(pending -> pending.deliver(Future.failedFuture(bug)));
+                    return Future.succeededFuture();
+                }
+                for (int index = 0; index < batch.size(); index++) {
+                    batch.get(index).deliver(Future.succeededFuture(outputs.get(index)));
+                }
+                return Future.succeededFuture();
+            }
+            if (batch.size() == 1) {
+                batch.get(0).deliver(Future.failedFuture(result.cause()));
+                return Future.succeededFuture();
+            }
+            log.warn("batch of {} failed ({}); re-driving each item alone", batch.size(),
+                    result.cause().toString());
+            List<Future<Void>> individually = new ArrayList<>(batch.size());
+            for (Pending<I, O> pending : batch) {
+                individually.add(invoke(List.of(pending.item())).transform(single -> {
+                    pending.deliver(single.succeeded()
+                            ? Future.succeededFuture(single.result().get(0))
+                            : Future.failedFuture(single.cause()));
+                    return Future.<Void>succeededFuture();
+                }));
+            }
+            return Future.join(individually).mapEmpty();
+        });
+    }
+
+    private Future<List<O>> invoke(List<I> items) {
+        try {
+            return batchWriter.apply(items);
+        } catch (RuntimeException bug) {
+            return Future.failedFuture(bug);
+        }
+    }
+
+    private record Pending<I, O>(I item, Context caller, Promise<O> promise) {
+
+        void deliver(AsyncResult<O> result) {
+            if (caller == null) {
+                promise.handle(result);
+            } else {
+                caller.runOnContext(ignored -> promise.handle(result));
+            }
+        }
+    }
+}
