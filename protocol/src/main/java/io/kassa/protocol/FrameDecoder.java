@@ -115,7 +115,12 @@ public final class FrameDecoder {
         try {
             envelope = Envelope.parseFrom(payloadBytes);
         } catch (InvalidProtocolBufferException e) {
-            return new Decoded.Malformed(0, ProtocolException.recoverable(
+            // Protobuf writes fields in number order, so request_id (field 1) usually precedes
+            // the damage; echoing it lets the terminal fail that one request at once instead of
+            // waiting for its timeout.
+            long requestId = e.getUnfinishedMessage() instanceof Envelope partial
+                    ? partial.getRequestId() : 0;
+            return new Decoded.Malformed(requestId, ProtocolException.recoverable(
                     ErrorCode.MALFORMED_PAYLOAD, "payload is not an Envelope: " + e.getMessage()));
         }
         if (envelope.getBodyCase() == Envelope.BodyCase.BODY_NOT_SET) {
@@ -128,6 +133,7 @@ public final class FrameDecoder {
     }
 
     private static long readUnsignedInt(byte[] b) {
-        return ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
+        return ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16)
+                | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
     }
 }

@@ -27,6 +27,21 @@ public final class FrameLimits {
     /** Characters of a free-text name printed on a receipt. */
     public static final int NAME_CHARS_MAX = 128;
 
+    /** Characters of a currency code; whether the engine supports it is the server's business. */
+    public static final int CURRENCY_CHARS_MAX = 8;
+
+    /** Heartbeat interval the engine announces in Welcome. */
+    public static final int HEARTBEAT_INTERVAL_MILLIS = 15_000;
+
+    /** Heartbeat intervals without any frame after which the engine closes a connection. */
+    public static final int IDLE_HEARTBEAT_INTERVALS_MAX = 3;
+
+    /**
+     * Time within which a started frame must complete, else the engine sends a fatal
+     * FRAME_TRUNCATED and closes: a peer that stalls mid-frame must not pin a buffer forever.
+     */
+    public static final int FRAME_COMPLETION_MILLIS_MAX = 10_000;
+
     /** The protocol major version this codec speaks. */
     public static final int PROTOCOL_VERSION = 1;
 

@@ -1,5 +1,6 @@
 package io.kassa.engine.server.config;
 
+import io.kassa.protocol.FrameLimits;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,10 +35,10 @@ public record EngineConfig(
 
     public static final int DEFAULT_TERMINAL_PORT = 7420;
 
-    /** Defaults of the terminal endpoint's timings. */
+    /** Defaults of the terminal endpoint's timings, as protocol/SPEC.md documents them. */
     public static final class TerminalTimings {
-        public static final int HEARTBEAT_INTERVAL_MILLIS = 15_000;
-        public static final int FRAME_COMPLETION_MILLIS = 10_000;
+        public static final int HEARTBEAT_INTERVAL_MILLIS = FrameLimits.HEARTBEAT_INTERVAL_MILLIS;
+        public static final int FRAME_COMPLETION_MILLIS = FrameLimits.FRAME_COMPLETION_MILLIS_MAX;
 
         private TerminalTimings() {
         }

@@ -155,8 +155,13 @@ final class TerminalConnection {
             throw ProtocolException.recoverable(ErrorCode.UNAVAILABLE,
                     "this engine node is shutting down; reconnect and retry");
         }
+        if (envelope.getRequestId() == 0) {
+            // 0 is reserved for errors about frames the engine cannot attribute to a request.
+            throw ProtocolException.recoverable(ErrorCode.INVALID_FIELD,
+                    "request_id: must not be 0");
+        }
         switch (envelope.getBodyCase()) {
-            case HELLO -> onHello(envelope.getRequestId(), envelope.getHello());
+            case HELLO -> onHello(envelope);
             case HEARTBEAT -> {
                 requireGreeted();
                 send(Envelope.newBuilder().setRequestId(envelope.getRequestId())
@@ -180,7 +185,8 @@ final class TerminalConnection {
         }
     }
 
-    private void onHello(long requestId, Hello hello) throws ProtocolException {
+    private void onHello(Envelope envelope) throws ProtocolException {
+        Hello hello = envelope.getHello();
         if (state == State.READY) {
             throw ProtocolException.recoverable(ErrorCode.ALREADY_GREETED,
                     "this connection already said Hello as terminal '" + terminalId + "'");
@@ -190,11 +196,11 @@ final class TerminalConnection {
                     + hello.getProtocolVersion() + " is not spoken here; this engine speaks "
                     + FrameLimits.PROTOCOL_VERSION);
         }
-        MessageValidator.validate(Envelope.newBuilder().setHello(hello).build());
+        MessageValidator.validate(envelope);
         terminalId = hello.getTerminalId();
         storeId = hello.getStoreId();
         state = State.READY;
-        send(Envelope.newBuilder().setRequestId(requestId)
+        send(Envelope.newBuilder().setRequestId(envelope.getRequestId())
                 .setWelcome(Welcome.newBuilder()
                         .setProtocolVersion(FrameLimits.PROTOCOL_VERSION)
                         .setNodeId(options.nodeId())

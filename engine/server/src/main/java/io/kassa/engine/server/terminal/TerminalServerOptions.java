@@ -1,5 +1,7 @@
 package io.kassa.engine.server.terminal;
 
+import io.kassa.protocol.FrameLimits;
+
 /**
  * Settings of the terminal endpoint.
  *
@@ -16,7 +18,7 @@ public record TerminalServerOptions(
         String host, int port, String nodeId, int heartbeatIntervalMillis, int idleIntervalsMax,
         int frameCompletionMillis, int sweepIntervalMillis, int drainMillisMax) {
 
-    public static final int IDLE_INTERVALS_MAX = 3;
+    public static final int IDLE_INTERVALS_MAX = FrameLimits.IDLE_HEARTBEAT_INTERVALS_MAX;
     public static final int SWEEP_INTERVAL_MILLIS_MAX = 1_000;
     public static final int DRAIN_MILLIS_MAX = 5_000;
 

@@ -146,6 +146,15 @@ class TerminalBadInputTest {
     }
 
     @Test
+    void requestIdZeroIsRefusedBecauseItIsReserved() throws IOException {
+        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+            Envelope answer = terminal.exchange(heartbeat(0));
+            assertError(answer, 0, ErrorCode.INVALID_FIELD, false);
+            assertThat(answer.getError().getMessage()).contains("request_id");
+        }
+    }
+
+    @Test
     void messageOnlyTheEngineSendsIsUnexpected() throws IOException {
         try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
             Envelope answer = terminal.exchange(Envelope.newBuilder().setRequestId(4)

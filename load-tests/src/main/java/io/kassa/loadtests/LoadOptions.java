@@ -1,0 +1,31 @@
+package io.kassa.loadtests;
+
+/**
+ * What one load run does.
+ *
+ * @param ratePerSecond target arrivals (sales) per second, independent of how fast the engine
+ *     answers: the open model
+ * @param warmupSeconds arrivals in this first stretch are sent but not recorded
+ * @param poisson exponential inter-arrival gaps (true) or a constant rate (false)
+ */
+public record LoadOptions(
+        String host, int port, int terminals, int stores, double ratePerSecond,
+        int durationSeconds, int warmupSeconds, long seed, boolean poisson) {
+
+    public static final int TERMINALS_MAX = 100_000;
+
+    public LoadOptions {
+        if (terminals < 1 || terminals > TERMINALS_MAX) {
+            throw new IllegalArgumentException("terminals must be 1.." + TERMINALS_MAX);
+        }
+        if (stores < 1 || stores > terminals) {
+            throw new IllegalArgumentException("stores must be 1..terminals");
+        }
+        if (!(ratePerSecond > 0) || ratePerSecond > 1_000_000) {
+            throw new IllegalArgumentException("rate must be > 0 and <= 1000000");
+        }
+        if (durationSeconds < 1 || warmupSeconds < 0) {
+            throw new IllegalArgumentException("duration must be >= 1 and warmup >= 0");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.kassa.loadtests;
+
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar kassa-load-tests.jar --port 7420 --terminals 200 --rate 500 --duration 30}
+ * runs one open-model load and prints its report.
+ */
+public final class Main {
+
+    private static final String USAGE = """
+            usage: kassa-load [--host H] [--port P] [--terminals N] [--stores N] [--rate R]
+                              [--duration S] [--warmup S] [--seed N] [--constant]
+              --rate       target sales per second (quote + cash checkout), default 100
+              --duration   measured seconds after the warm-up, default 30
+              --constant   constant inter-arrival gaps instead of Poisson arrivals""";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        LoadOptions options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("kassa-load: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        Vertx vertx = Vertx.vertx();
+        try {
+            LoadReport report = new TerminalLoadGenerator(vertx, options).run()
+                    .toCompletionStage().toCompletableFuture()
+                    .get(options.durationSeconds() + options.warmupSeconds() + 120L,
+                            TimeUnit.SECONDS);
+            System.out.print(report.table());
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    static LoadOptions parse(String[] args) {
+        Map<String, String> values = new HashMap<>(Map.of("--host", "127.0.0.1",
+                "--port", "7420", "--terminals", "100", "--stores", "10", "--rate", "100",
+                "--duration", "30", "--warmup", "5", "--seed", "42"));
+        boolean poisson = true;
+        for (int index = 0; index < args.length; index++) {
+            String name = args[index];
+            if (name.equals("--constant")) {
+                poisson = false;
+            } else if (name.equals("--help")) {
+                throw new IllegalArgumentException("help requested");
+            } else if (values.containsKey(name) && index + 1 < args.length) {
+                values.put(name, args[++index]);
+            } else {
+                throw new IllegalArgumentException("unknown or incomplete argument: " + name);
+            }
+        }
+        try {
+            return new LoadOptions(values.get("--host"), Integer.parseInt(values.get("--port")),
+                    Integer.parseInt(values.get("--terminals")),
+                    Integer.parseInt(values.get("--stores")),
+                    Double.parseDouble(values.get("--rate")),
+                    Integer.parseInt(values.get("--duration")),
+                    Integer.parseInt(values.get("--warmup")),
+                    Long.parseLong(values.get("--seed")), poisson);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
+        }
+    }
+}

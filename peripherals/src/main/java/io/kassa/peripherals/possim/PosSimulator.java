@@ -1,0 +1,512 @@
+package io.kassa.peripherals.possim;
+
+import io.kassa.peripherals.sdk.TerminalBusyException;
+import io.kassa.peripherals.sdk.TerminalClient;
+import io.kassa.peripherals.sdk.TerminalClientOptions;
+import io.kassa.peripherals.sdk.TerminalConnectionException;
+import io.kassa.peripherals.sdk.TerminalErrorException;
+import io.kassa.peripherals.sdk.TerminalProtocolException;
+import io.kassa.peripherals.sdk.TerminalTimeoutException;
+import io.kassa.protocol.v1.BasketLine;
+import io.kassa.protocol.v1.CheckoutRequest;
+import io.kassa.protocol.v1.CheckoutResponse;
+import io.kassa.protocol.v1.CheckoutStatus;
+import io.kassa.protocol.v1.QuoteRequest;
+import io.kassa.protocol.v1.Tender;
+import io.kassa.protocol.v1.TenderType;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Simulated tills of a chain: N terminals spread over S stores, each connected to the engine
+ * through the {@link TerminalClient}, ringing up random baskets from the {@link Catalogue} at a
+ * configured total rate. Every sale is a quote, then a checkout paid in cash.
+ *
+ * <p><b>Arrival model.</b> Open: customers arrive on a fixed schedule (arrival k is due at
+ * k / rate seconds after the start), whatever the engine's speed, so that a slow engine shows
+ * up as latency and skipped arrivals instead of silently lowering the offered load (closed
+ * loops hide it: "coordinated omission"). Each arrival goes to the next idle till in
+ * round-robin order; a till with a sale in flight is passed over, as a customer walks to a free
+ * till. When every till is busy or disconnected, the arrival is <i>skipped</i> and counted, not
+ * queued: a queue would make the offered load depend on the engine's past latency, and the
+ * skip count states the saturation plainly.
+ *
+ * <p><b>Ids.</b> Terminal {@code i} (0-based) stands in store {@code i mod S + 1} and is named
+ * {@code T-store-001-1}, {@code T-store-002-1}, ...; sale ids are {@code
+ * <runId>-<terminalId>-<sequence>}, unique across runs because the run id is.
+ *
+ * <p><b>Cash.</b> The customer hands over the payable rounded up to the next 10 yuan, or
+ * (one sale in four) the exact amount; the engine's change must be the difference, and a
+ * commit that disagrees is counted as an {@code inconsistent-answer} failure.
+ *
+ * <p><b>Threading.</b> Everything runs on one Vert.x context (the caller's, or a new one):
+ * scheduling, the clients and the counters; {@link #stats()} may be read from any thread.
+ * A terminal whose connection is lost connects again after {@code reconnectDelayMillis}.
+ */
+public final class PosSimulator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PosSimulator.class);
+
+    /** Period of the arrival clock; arrivals due in between are released together. */
+    static final long TICK_MILLIS = 10;
+    /** How often a stopping simulator checks whether its sales in flight have ended. */
+    static final long DRAIN_POLL_MILLIS = 20;
+    static final String CURRENCY = "CNY";
+    /** One sale in this many is paid with the exact amount. */
+    static final int EXACT_CASH_ONE_IN = 4;
+    static final long CASH_ROUNDING_FEN = 10_00;
+
+    private final Vertx vertx;
+    private final Context context;
+    private final PosSimulatorOptions options;
+    private final String runId;
+    private final Catalogue catalogue;
+    private final Random cashRandom;
+    private final List<Terminal> terminals;
+    private final Counters counters = new Counters();
+    private final Promise<Void> stopped = Promise.promise();
+
+    private boolean started;
+    private boolean stopping;
+    private volatile long startNanos;
+    private long arrivalsStartNanos;
+    private long arrivals;
+    private int cursor;
+    private int salesInFlight;
+    private long tickTimerId = -1;
+    private long statusTimerId = -1;
+    private long durationTimerId = -1;
+
+    /** One simulated till. Touched only on the simulator's context. */
+    private static final class Terminal {
+        final String terminalId;
+        final String storeId;
+        // Volatile: stats() counts connected terminals from any thread.
+        volatile TerminalClient client;
+        boolean saleInFlight;
+        boolean connecting;
+        boolean reconnectScheduled;
+        int connectFailuresInARow;
+        long saleSequence;
+
+        Terminal(String terminalId, String storeId) {
+            this.terminalId = terminalId;
+            this.storeId = storeId;
+        }
+    }
+
+    private PosSimulator(Vertx vertx, PosSimulatorOptions options) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.options = options;
+        this.runId = options.getRunId() != null ? options.getRunId()
+                : Long.toString(System.currentTimeMillis(), 36);
+        this.catalogue = new Catalogue(options.getSeed());
+        // A second stream, so that cash choices do not shift the sequence of baskets.
+        this.cashRandom = new Random(options.getSeed() * 31 + 17);
+        this.terminals = new ArrayList<>(options.getTerminals());
+        for (int i = 0; i < options.getTerminals(); i++) {
+            String storeId = String.format("store-%03d", i % options.getStores() + 1);
+            String terminalId = "T-" + storeId + "-" + (i / options.getStores() + 1);
+            terminals.add(new Terminal(terminalId, storeId));
+        }
+    }
+
+    /** @throws IllegalArgumentException when an option is out of range */
+    public static PosSimulator create(Vertx vertx, PosSimulatorOptions options) {
+        PosSimulatorOptions copy = new PosSimulatorOptions(options);
+        copy.check();
+        return new PosSimulator(vertx, copy);
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    /**
+     * Connects every terminal, then starts the arrivals. Completes when every connect attempt
+     * has ended; fails with {@link TerminalConnectionException} when no terminal could connect
+     * (terminals that failed keep trying in the background otherwise).
+     */
+    public Future<Void> start() {
+        return onContext(this::startOnContext);
+    }
+
+    /**
+     * Stops the arrivals, lets sales in flight finish (up to {@code drainTimeoutMillis}), closes
+     * every client and logs the summary. Idempotent; the future is {@link #completion()}.
+     */
+    public Future<Void> stop() {
+        return onContext(this::stopOnContext);
+    }
+
+    /** Completes once the simulator has stopped: after {@link #stop()} or the duration. */
+    public Future<Void> completion() {
+        return stopped.future();
+    }
+
+    /** A consistent snapshot of the counters; callable from any thread. */
+    public PosSimulatorStats stats() {
+        long elapsedMillis = startNanos == 0 ? 0
+                : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        int connected = 0;
+        for (Terminal terminal : terminals) {
+            TerminalClient client = terminal.client;
+            if (client != null && client.isConnected()) {
+                connected++;
+            }
+        }
+        return counters.snapshot(elapsedMillis, terminals.size(), connected);
+    }
+
+    // ---- starting -----------------------------------------------------------------------
+
+    private Future<Void> startOnContext() {
+        if (started) {
+            return Future.failedFuture(new IllegalStateException("start() may be called once"));
+        }
+        started = true;
+        startNanos = System.nanoTime();
+        LOG.info("pos-sim run {}: {} terminals in {} stores, {} checkouts/s, engine {}:{}",
+                runId, terminals.size(), options.getStores(), options.getRatePerSecond(),
+                options.getHost(), options.getPort());
+        List<Future<?>> connects = new ArrayList<>(terminals.size());
+        for (Terminal terminal : terminals) {
+            connects.add(connect(terminal));
+        }
+        return Future.join(connects).transform(ignored -> {
+            long connected = connects.stream().filter(Future::succeeded).count();
+            if (stopping) {
+                return Future.failedFuture(new IllegalStateException("stopped while starting"));
+            }
+            if (connected == 0) {
+                return Future.failedFuture(new TerminalConnectionException("no terminal could "
+                        + "connect to " + options.getHost() + ":" + options.getPort() + ": "
+                        + connects.get(0).cause().getMessage()));
+            }
+            LOG.info("pos-sim run {}: {} of {} terminals connected", runId, connected,
+                    terminals.size());
+            beginArrivals();
+            return Future.succeededFuture();
+        });
+    }
+
+    private void beginArrivals() {
+        arrivalsStartNanos = System.nanoTime();
+        tickTimerId = vertx.setPeriodic(TICK_MILLIS, timerId -> releaseDueArrivals());
+        if (options.getStatusIntervalMillis() > 0) {
+            statusTimerId = vertx.setPeriodic(options.getStatusIntervalMillis(),
+                    timerId -> LOG.info(stats().statusLine()));
+        }
+        if (options.getDurationSeconds() > 0) {
+            durationTimerId = vertx.setTimer(
+                    TimeUnit.SECONDS.toMillis(options.getDurationSeconds()),
+                    timerId -> stopOnContext());
+        }
+    }
+
+    private Future<?> connect(Terminal terminal) {
+        assert !terminal.connecting;
+        if (terminal.client != null) {
+            // Already closed when we get here; closing again is a no-op that makes sure.
+            terminal.client.close();
+        }
+        terminal.connecting = true;
+        TerminalClient client = TerminalClient.create(vertx, new TerminalClientOptions()
+                .setHost(options.getHost())
+                .setPort(options.getPort())
+                .setTerminalId(terminal.terminalId)
+                .setStoreId(terminal.storeId)
+                .setSoftwareVersion("kassa-pos-sim")
+                .setRequestTimeoutMillis(options.getRequestTimeoutMillis())
+                // One sale at a time per till; a little room for the SDK's own requests.
+                .setInFlightMax(2));
+        terminal.client = client;
+        return client.connect().onComplete(welcome -> {
+            terminal.connecting = false;
+            terminal.connectFailuresInARow = 0;
+        }, cause -> {
+            terminal.connecting = false;
+            // Once per outage, not once a second per till while the engine is down.
+            if (++terminal.connectFailuresInARow == 1) {
+                LOG.warn("terminal {}: cannot connect, retrying every {} ms: {}",
+                        terminal.terminalId, options.getReconnectDelayMillis(),
+                        cause.getMessage());
+            }
+            scheduleReconnect(terminal);
+        });
+    }
+
+    private void scheduleReconnect(Terminal terminal) {
+        if (stopping || terminal.reconnectScheduled) {
+            return;
+        }
+        terminal.reconnectScheduled = true;
+        vertx.setTimer(options.getReconnectDelayMillis(), timerId -> {
+            terminal.reconnectScheduled = false;
+            // A sale that failed late must not replace a connection that is up again.
+            if (!stopping && !terminal.connecting && !terminal.client.isConnected()) {
+                counters.reconnectAttempted();
+                connect(terminal);
+            }
+        });
+    }
+
+    // ---- arrivals and sales -------------------------------------------------------------
+
+    private void releaseDueArrivals() {
+        if (stopping) {
+            return;
+        }
+        double elapsedSeconds = (System.nanoTime() - arrivalsStartNanos) / 1e9;
+        long due = (long) Math.floor(elapsedSeconds * options.getRatePerSecond());
+        while (arrivals < due) {
+            arrivals++;
+            Terminal terminal = nextIdleTerminal();
+            if (terminal == null) {
+                counters.skipped();
+            } else {
+                runSale(terminal);
+            }
+        }
+    }
+
+    /** The next idle, connected till in round-robin order, or null when there is none. */
+    private Terminal nextIdleTerminal() {
+        for (int scanned = 0; scanned < terminals.size(); scanned++) {
+            Terminal terminal = terminals.get(cursor);
+            cursor = (cursor + 1) % terminals.size();
+            if (terminal.saleInFlight) {
+                continue;
+            }
+            if (terminal.client.isConnected()) {
+                return terminal;
+            }
+            if (!terminal.connecting) {
+                // The connection was lost since the last sale.
+                scheduleReconnect(terminal);
+            }
+        }
+        return null;
+    }
+
+    private void runSale(Terminal terminal) {
+        assert !terminal.saleInFlight;
+        terminal.saleInFlight = true;
+        salesInFlight++;
+        counters.started();
+        TerminalClient client = terminal.client;
+        List<BasketLine> basket = catalogue.nextBasket();
+        String saleId = runId + "-" + terminal.terminalId + "-" + (++terminal.saleSequence);
+        boolean exactCash = cashRandom.nextInt(EXACT_CASH_ONE_IN) == 0;
+        long quoteStartNanos = System.nanoTime();
+        client.quote(QuoteRequest.newBuilder().setCurrency(CURRENCY).addAllLines(basket).build())
+                .compose(quote -> {
+                    counters.quoteAnswered(microsSince(quoteStartNanos));
+                    long payableFen = quote.getPayableFen();
+                    if (payableFen <= 0) {
+                        return Future.failedFuture(new InconsistentAnswerException(
+                                "quote payable " + payableFen + " fen leaves nothing to pay"));
+                    }
+                    long receivedFen = exactCash ? payableFen : roundUpToNote(payableFen);
+                    CheckoutRequest checkout = CheckoutRequest.newBuilder()
+                            .setSaleId(saleId)
+                            .setCurrency(CURRENCY)
+                            .addAllLines(basket)
+                            .addTenders(Tender.newBuilder().setType(TenderType.CASH)
+                                    .setAmountFen(payableFen).setReceivedFen(receivedFen))
+                            .build();
+                    long checkoutStartNanos = System.nanoTime();
+                    return client.checkout(checkout).map(response -> {
+                        counters.checkoutAnswered(microsSince(checkoutStartNanos));
+                        verify(response, saleId, payableFen, receivedFen);
+                        return response;
+                    });
+                })
+                .onComplete(committed -> counters.completed(),
+                        cause -> {
+                            String kind = failureKind(cause);
+                            counters.failed(kind);
+                            LOG.debug("sale {} failed: {}", saleId, cause.toString());
+                            if (cause instanceof TerminalConnectionException) {
+                                scheduleReconnect(terminal);
+                            }
+                        })
+                .onComplete(ended -> {
+                    terminal.saleInFlight = false;
+                    salesInFlight--;
+                    assert salesInFlight >= 0;
+                });
+    }
+
+    /** The payable rounded up to the next 10-yuan note; a multiple of 10 yuan stays exact. */
+    static long roundUpToNote(long payableFen) {
+        assert payableFen > 0;
+        long notes = Math.addExact(payableFen, CASH_ROUNDING_FEN - 1) / CASH_ROUNDING_FEN;
+        return Math.multiplyExact(notes, CASH_ROUNDING_FEN);
+    }
+
+    /**
+     * A commit whose money does not add up is a failure however the engine labels it: the
+     * simulator is also a check on the engine.
+     */
+    private static void verify(CheckoutResponse response, String saleId, long payableFen,
+            long receivedFen) {
+        if (response.getStatus() != CheckoutStatus.COMMITTED) {
+            throw new InconsistentAnswerException("status " + response.getStatus());
+        }
+        if (!response.getSaleId().equals(saleId)) {
+            throw new InconsistentAnswerException("sale id " + response.getSaleId()
+                    + ", expected " + saleId);
+        }
+        if (response.getPayableFen() != payableFen) {
+            throw new InconsistentAnswerException("payable " + response.getPayableFen()
+                    + " fen, quoted " + payableFen);
+        }
+        if (response.getChangeFen() != receivedFen - payableFen) {
+            throw new InconsistentAnswerException("change " + response.getChangeFen()
+                    + " fen, expected " + (receivedFen - payableFen));
+        }
+    }
+
+    static String failureKind(Throwable cause) {
+        if (cause instanceof TerminalErrorException error) {
+            return error.code().name();
+        } else if (cause instanceof TerminalTimeoutException) {
+            return "timeout";
+        } else if (cause instanceof TerminalConnectionException) {
+            return "connection";
+        } else if (cause instanceof TerminalBusyException) {
+            return "busy";
+        } else if (cause instanceof TerminalProtocolException) {
+            return "protocol";
+        } else if (cause instanceof InconsistentAnswerException) {
+            return "inconsistent-answer";
+        }
+        return cause.getClass().getSimpleName();
+    }
+
+    private static long microsSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos);
+    }
+
+    // ---- stopping -----------------------------------------------------------------------
+
+    private Future<Void> stopOnContext() {
+        if (stopping) {
+            return stopped.future();
+        }
+        stopping = true;
+        vertx.cancelTimer(tickTimerId);
+        vertx.cancelTimer(statusTimerId);
+        vertx.cancelTimer(durationTimerId);
+        long drainDeadlineNanos = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(options.getDrainTimeoutMillis());
+        Promise<Void> drained = Promise.promise();
+        awaitDrained(drainDeadlineNanos, drained);
+        drained.future().compose(ignored -> {
+            List<Future<Void>> closes = new ArrayList<>();
+            for (Terminal terminal : terminals) {
+                if (terminal.client != null) {
+                    closes.add(terminal.client.close());
+                }
+            }
+            return Future.join(closes);
+        }).onComplete(ignored -> context.runOnContext(onContext -> {
+            // Back on the simulator's context: closing may complete on an acceptor thread.
+            if (started) {
+                LOG.info(stats().summary());
+            }
+            stopped.tryComplete();
+        }));
+        return stopped.future();
+    }
+
+    private void awaitDrained(long deadlineNanos, Promise<Void> drained) {
+        if (salesInFlight == 0 || System.nanoTime() - deadlineNanos >= 0) {
+            if (salesInFlight > 0) {
+                LOG.warn("pos-sim: closing with {} sales still in flight", salesInFlight);
+            }
+            drained.complete();
+            return;
+        }
+        vertx.setTimer(DRAIN_POLL_MILLIS, timerId -> awaitDrained(deadlineNanos, drained));
+    }
+
+    private <T> Future<T> onContext(Supplier<Future<T>> action) {
+        if (Vertx.currentContext() == context) {
+            return action.get();
+        }
+        Promise<T> promise = Promise.promise();
+        context.runOnContext(ignored -> action.get().onComplete(promise));
+        return promise.future();
+    }
+
+    /** The engine's answer was well-formed but does not add up. */
+    static final class InconsistentAnswerException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        InconsistentAnswerException(String message) {
+            super(message);
+        }
+    }
+
+    /** The counters, behind one monitor so that a snapshot is consistent. */
+    private static final class Counters {
+        private long started;
+        private long completed;
+        private long failed;
+        private long skipped;
+        private long reconnects;
+        private final Map<String, Long> failuresByKind = new HashMap<>();
+        private final LatencyHistogram quoteLatency = new LatencyHistogram();
+        private final LatencyHistogram checkoutLatency = new LatencyHistogram();
+
+        synchronized void started() {
+            started++;
+        }
+
+        synchronized void completed() {
+            completed++;
+        }
+
+        synchronized void failed(String kind) {
+            failed++;
+            failuresByKind.merge(kind, 1L, Long::sum);
+        }
+
+        synchronized void skipped() {
+            skipped++;
+        }
+
+        synchronized void reconnectAttempted() {
+            reconnects++;
+        }
+
+        synchronized void quoteAnswered(long micros) {
+            quoteLatency.record(micros);
+        }
+
+        synchronized void checkoutAnswered(long micros) {
+            checkoutLatency.record(micros);
+        }
+
+        synchronized PosSimulatorStats snapshot(long elapsedMillis, int terminals,
+                int terminalsConnected) {
+            return new PosSimulatorStats(elapsedMillis, terminals, terminalsConnected,
+                    started + skipped, started, completed, failed, skipped, reconnects,
+                    failuresByKind, quoteLatency.summary(), checkoutLatency.summary());
+        }
+    }
+}

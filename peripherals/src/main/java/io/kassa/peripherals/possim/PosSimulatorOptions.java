@@ -1,0 +1,194 @@
+package io.kassa.peripherals.possim;
+
+import io.kassa.peripherals.sdk.TerminalClientOptions;
+
+/**
+ * Options of a {@link PosSimulator}. Mutable and fluent; {@link PosSimulator#create} checks
+ * them and takes a copy.
+ */
+public final class PosSimulatorOptions {
+
+    /** Terminals one simulator drives: enough for a large chain from one process. */
+    public static final int TERMINALS_MAX = 10_000;
+    /** Store ids are "store-001".."store-999". */
+    public static final int STORES_MAX = 999;
+    /** Checkouts per second across all terminals; beyond this, use the load generator. */
+    public static final double RATE_PER_SECOND_MAX = 100_000;
+
+    private String host = TerminalClientOptions.DEFAULT_HOST;
+    private int port = TerminalClientOptions.DEFAULT_PORT;
+    private int terminals = 20;
+    private int stores = 4;
+    private double ratePerSecond = 10;
+    private long durationSeconds;
+    private long seed = 42;
+    private String runId;
+    private long requestTimeoutMillis = TerminalClientOptions.DEFAULT_REQUEST_TIMEOUT_MILLIS;
+    private long statusIntervalMillis = 5_000;
+    private long reconnectDelayMillis = 1_000;
+    private long drainTimeoutMillis = 5_000;
+
+    public PosSimulatorOptions() {
+    }
+
+    public PosSimulatorOptions(PosSimulatorOptions other) {
+        this.host = other.host;
+        this.port = other.port;
+        this.terminals = other.terminals;
+        this.stores = other.stores;
+        this.ratePerSecond = other.ratePerSecond;
+        this.durationSeconds = other.durationSeconds;
+        this.seed = other.seed;
+        this.runId = other.runId;
+        this.requestTimeoutMillis = other.requestTimeoutMillis;
+        this.statusIntervalMillis = other.statusIntervalMillis;
+        this.reconnectDelayMillis = other.reconnectDelayMillis;
+        this.drainTimeoutMillis = other.drainTimeoutMillis;
+    }
+
+    /** @throws IllegalArgumentException naming the first option out of range */
+    public void check() {
+        require(host != null && !host.isEmpty(), "host must be set");
+        require(port >= 1 && port <= 65_535, "port must be 1..65535, was " + port);
+        require(terminals >= 1 && terminals <= TERMINALS_MAX,
+                "terminals must be 1.." + TERMINALS_MAX + ", was " + terminals);
+        require(stores >= 1 && stores <= STORES_MAX,
+                "stores must be 1.." + STORES_MAX + ", was " + stores);
+        require(stores <= terminals,
+                "stores (" + stores + ") must not exceed terminals (" + terminals + ")");
+        require(ratePerSecond > 0 && ratePerSecond <= RATE_PER_SECOND_MAX,
+                "rate must be > 0 and <= " + (long) RATE_PER_SECOND_MAX + ", was "
+                        + ratePerSecond);
+        require(durationSeconds >= 0, "duration must be >= 0 (0 runs until stopped), was "
+                + durationSeconds);
+        require(runId == null || runId.matches("[A-Za-z0-9]{1,12}"),
+                "runId must be 1..12 letters or digits, was " + runId);
+        require(requestTimeoutMillis >= 1, "requestTimeoutMillis must be >= 1");
+        require(statusIntervalMillis >= 0, "statusIntervalMillis must be >= 0 (0 = silent)");
+        require(reconnectDelayMillis >= 1, "reconnectDelayMillis must be >= 1");
+        require(drainTimeoutMillis >= 0, "drainTimeoutMillis must be >= 0");
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    public String getHost() {
+        return host;
+    }
+
+    public PosSimulatorOptions setHost(String host) {
+        this.host = host;
+        return this;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    public PosSimulatorOptions setPort(int port) {
+        this.port = port;
+        return this;
+    }
+
+    public int getTerminals() {
+        return terminals;
+    }
+
+    public PosSimulatorOptions setTerminals(int terminals) {
+        this.terminals = terminals;
+        return this;
+    }
+
+    public int getStores() {
+        return stores;
+    }
+
+    public PosSimulatorOptions setStores(int stores) {
+        this.stores = stores;
+        return this;
+    }
+
+    public double getRatePerSecond() {
+        return ratePerSecond;
+    }
+
+    /** Checkouts per second across all terminals (an open model: arrivals keep their time). */
+    public PosSimulatorOptions setRatePerSecond(double ratePerSecond) {
+        this.ratePerSecond = ratePerSecond;
+        return this;
+    }
+
+    public long getDurationSeconds() {
+        return durationSeconds;
+    }
+
+    /** How long arrivals are generated; 0 runs until {@link PosSimulator#stop()}. */
+    public PosSimulatorOptions setDurationSeconds(long durationSeconds) {
+        this.durationSeconds = durationSeconds;
+        return this;
+    }
+
+    public long getSeed() {
+        return seed;
+    }
+
+    public PosSimulatorOptions setSeed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    public String getRunId() {
+        return runId;
+    }
+
+    /**
+     * Prefix of every sale id, so that sale ids stay unique across runs against one engine;
+     * null (the default) derives one from the start time.
+     */
+    public PosSimulatorOptions setRunId(String runId) {
+        this.runId = runId;
+        return this;
+    }
+
+    public long getRequestTimeoutMillis() {
+        return requestTimeoutMillis;
+    }
+
+    public PosSimulatorOptions setRequestTimeoutMillis(long requestTimeoutMillis) {
+        this.requestTimeoutMillis = requestTimeoutMillis;
+        return this;
+    }
+
+    public long getStatusIntervalMillis() {
+        return statusIntervalMillis;
+    }
+
+    /** How often a status line is logged; 0 logs none (the summary is still logged). */
+    public PosSimulatorOptions setStatusIntervalMillis(long statusIntervalMillis) {
+        this.statusIntervalMillis = statusIntervalMillis;
+        return this;
+    }
+
+    public long getReconnectDelayMillis() {
+        return reconnectDelayMillis;
+    }
+
+    /** Wait before a terminal whose connection was lost connects again. */
+    public PosSimulatorOptions setReconnectDelayMillis(long reconnectDelayMillis) {
+        this.reconnectDelayMillis = reconnectDelayMillis;
+        return this;
+    }
+
+    public long getDrainTimeoutMillis() {
+        return drainTimeoutMillis;
+    }
+
+    /** How long {@link PosSimulator#stop()} lets sales in flight finish before closing. */
+    public PosSimulatorOptions setDrainTimeoutMillis(long drainTimeoutMillis) {
+        this.drainTimeoutMillis = drainTimeoutMillis;
+        return this;
+    }
+}

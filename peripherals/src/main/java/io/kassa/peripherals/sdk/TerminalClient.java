@@ -1,0 +1,492 @@
+package io.kassa.peripherals.sdk;
+
+import io.kassa.peripherals.sdk.internal.InFlightRequests;
+import io.kassa.protocol.Decoded;
+import io.kassa.protocol.FrameDecoder;
+import io.kassa.protocol.FrameEncoder;
+import io.kassa.protocol.FrameLimits;
+import io.kassa.protocol.ProtocolException;
+import io.kassa.protocol.v1.CheckoutRequest;
+import io.kassa.protocol.v1.CheckoutResponse;
+import io.kassa.protocol.v1.Envelope;
+import io.kassa.protocol.v1.Error;
+import io.kassa.protocol.v1.ErrorCode;
+import io.kassa.protocol.v1.Heartbeat;
+import io.kassa.protocol.v1.HeartbeatAck;
+import io.kassa.protocol.v1.Hello;
+import io.kassa.protocol.v1.QuoteRequest;
+import io.kassa.protocol.v1.QuoteResponse;
+import io.kassa.protocol.v1.Welcome;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One terminal's connection to the engine: connect and greet, then quote and checkout requests
+ * correlated by request id, heartbeats at the interval the engine asks for.
+ *
+ * <pre>
+ * terminal                                  engine
+ *    | -- Hello (id 1) ----------------------> |
+ *    | <------------------------ Welcome (1) - |
+ *    | -- QuoteRequest (2) ------------------> |
+ *    | -- CheckoutRequest (3) ---------------> |   answers may come in any order
+ *    | <--------------- CheckoutResponse (3) - |
+ *    | <------------------ QuoteResponse (2) - |
+ *    | -- Heartbeat (4), every interval -----> |
+ *    | <------------------- HeartbeatAck (4) - |
+ * </pre>
+ *
+ * <p>Threading: every piece of state is owned by the client's Vert.x context (the caller's
+ * context when created on one, else a new event-loop context). Methods may be called from any
+ * thread; they hop onto the context, and every returned future completes on it. Nothing blocks.
+ *
+ * <p>Failures: an {@code Error} answer fails its request with {@link TerminalErrorException};
+ * no answer in time, {@link TerminalTimeoutException}; a lost or closed connection fails every
+ * request in flight with {@link TerminalConnectionException}; more than {@code inFlightMax}
+ * requests at once, {@link TerminalBusyException}; an answer of the wrong type or a payload
+ * that does not parse, {@link TerminalProtocolException}.
+ *
+ * <p>A client connects once. After it closes, for whatever reason, create a new one: that keeps
+ * request ids and the in-flight table of one connection from leaking into the next.
+ */
+public final class TerminalClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TerminalClient.class);
+
+    /** Bounds of the timeout sweep's period: a tenth of the shortest timeout, within these. */
+    static final long SWEEP_PERIOD_MILLIS_MIN = 10;
+    static final long SWEEP_PERIOD_MILLIS_MAX = 1_000;
+
+    /** A hostile or broken Welcome must not make the client spin on heartbeats. */
+    static final long HEARTBEAT_INTERVAL_MILLIS_MIN = 10;
+
+    private enum State { NEW, CONNECTING, CONNECTED, CLOSED }
+
+    private final Context context;
+    private final TerminalClientOptions options;
+    private final NetClient netClient;
+    private final FrameDecoder decoder = new FrameDecoder();
+    private final InFlightRequests inFlight;
+    private final Promise<Void> closed = Promise.promise();
+
+    // Written only on the context; volatile because isConnected() and welcome() read them from
+    // any thread.
+    private volatile State state = State.NEW;
+    private volatile Welcome welcome;
+
+    private NetSocket socket;
+    private Promise<Welcome> connectPromise;
+    private long lastRequestId;
+    private long sweepTimerId = -1;
+    private long heartbeatTimerId = -1;
+    private long heartbeatRequestIdInFlight;
+
+    private TerminalClient(Vertx vertx, TerminalClientOptions options) {
+        this.context = vertx.getOrCreateContext();
+        this.options = options;
+        this.inFlight = new InFlightRequests(options.getInFlightMax());
+        this.netClient = vertx.createNetClient(new NetClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE,
+                        options.getConnectTimeoutMillis()))
+                .setTcpNoDelay(true));
+    }
+
+    /**
+     * Creates a client bound to the caller's context (or a new one). Takes a copy of the
+     * options.
+     *
+     * @throws IllegalArgumentException when an option is out of range
+     */
+    public static TerminalClient create(Vertx vertx, TerminalClientOptions options) {
+        Objects.requireNonNull(vertx, "vertx");
+        TerminalClientOptions copy = new TerminalClientOptions(
+                Objects.requireNonNull(options, "options"));
+        copy.check();
+        return new TerminalClient(vertx, copy);
+    }
+
+    /**
+     * Opens the TCP connection and sends Hello; completes with the engine's Welcome, after which
+     * heartbeats go out at the Welcome's interval. The connect timeout covers both steps. Fails
+     * with {@link TerminalConnectionException} when the engine cannot be reached, {@link
+     * TerminalTimeoutException} when no Welcome comes in time, {@link TerminalErrorException}
+     * when the engine refuses the Hello; in each case the client is closed.
+     */
+    public Future<Welcome> connect() {
+        return onContext(this::startConnect);
+    }
+
+    public Future<QuoteResponse> quote(QuoteRequest request) {
+        Envelope.Builder envelope = Envelope.newBuilder()
+                .setQuoteRequest(Objects.requireNonNull(request, "request"));
+        return onContext(() -> send(envelope, Envelope.BodyCase.QUOTE_RESPONSE, true))
+                .map(Envelope::getQuoteResponse);
+    }
+
+    public Future<CheckoutResponse> checkout(CheckoutRequest request) {
+        Envelope.Builder envelope = Envelope.newBuilder()
+                .setCheckoutRequest(Objects.requireNonNull(request, "request"));
+        return onContext(() -> send(envelope, Envelope.BodyCase.CHECKOUT_RESPONSE, true))
+                .map(Envelope::getCheckoutResponse);
+    }
+
+    /** Sends one Heartbeat now; counts against {@code inFlightMax} like any request. */
+    public Future<HeartbeatAck> heartbeat() {
+        return onContext(() -> send(heartbeatEnvelope(), Envelope.BodyCase.HEARTBEAT_ACK, true))
+                .map(Envelope::getHeartbeatAck);
+    }
+
+    /**
+     * Sends any envelope as a request: the client assigns its request id (on a copy; the
+     * caller's builder is left as it was) and completes with whatever envelope answers it. An
+     * Error answer fails with {@link TerminalErrorException}. Nothing is validated beyond the
+     * frame size, so that tests can send what a buggy terminal would.
+     */
+    public Future<Envelope> request(Envelope.Builder envelope) {
+        Envelope.Builder copy = Objects.requireNonNull(envelope, "envelope").clone();
+        return onContext(() -> send(copy, null, true));
+    }
+
+    /**
+     * Closes the connection; every request in flight fails with {@link
+     * TerminalConnectionException}. Completes once the socket is closed. Idempotent.
+     */
+    public Future<Void> close() {
+        return onContext(() -> shutdown("the client was closed"));
+    }
+
+    public boolean isConnected() {
+        return state == State.CONNECTED;
+    }
+
+    /** The engine's Welcome, or null before {@link #connect()} has completed. */
+    public Welcome welcome() {
+        return welcome;
+    }
+
+    // ---- connecting ---------------------------------------------------------------------
+
+    private Future<Welcome> startConnect() {
+        if (state != State.NEW) {
+            return Future.failedFuture(new IllegalStateException(
+                    "connect() may be called once per client; this one is " + state));
+        }
+        state = State.CONNECTING;
+        connectPromise = Promise.promise();
+        long startNanos = System.nanoTime();
+        long shortestTimeoutMillis = Math.min(options.getConnectTimeoutMillis(),
+                options.getRequestTimeoutMillis());
+        long sweepPeriodMillis = Math.max(SWEEP_PERIOD_MILLIS_MIN,
+                Math.min(SWEEP_PERIOD_MILLIS_MAX, shortestTimeoutMillis / 10));
+        sweepTimerId = context.owner().setPeriodic(sweepPeriodMillis, timerId -> sweep());
+        netClient.connect(options.getPort(), options.getHost()).onComplete(
+                connected -> onSocketConnected(connected, startNanos),
+                this::onConnectFailed);
+        return connectPromise.future();
+    }
+
+    private void onConnectFailed(Throwable cause) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        String reason = "cannot connect to " + options.getHost() + ":" + options.getPort()
+                + ": " + cause.getMessage();
+        connectPromise.tryFail(new TerminalConnectionException(reason, cause));
+        shutdown(reason);
+    }
+
+    private void onSocketConnected(NetSocket connected, long startNanos) {
+        if (state == State.CLOSED) {
+            connected.close();
+            return;
+        }
+        socket = connected;
+        connected.handler(this::onBytes);
+        connected.closeHandler(ignored -> shutdown("the engine closed the connection"));
+        connected.exceptionHandler(cause -> {
+            LOG.warn("terminal {}: connection failed", options.getTerminalId(), cause);
+            shutdown("the connection failed: " + cause);
+        });
+        // The Welcome must arrive within what is left of the connect budget.
+        long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
+        long welcomeTimeoutMillis = Math.max(1, options.getConnectTimeoutMillis() - elapsedMillis);
+        Envelope.Builder hello = Envelope.newBuilder().setHello(Hello.newBuilder()
+                .setProtocolVersion(FrameLimits.PROTOCOL_VERSION)
+                .setTerminalId(options.getTerminalId())
+                .setStoreId(options.getStoreId())
+                .setSoftwareVersion(options.getSoftwareVersion()));
+        sendUnchecked(hello, Envelope.BodyCase.WELCOME, false, welcomeTimeoutMillis)
+                .onComplete(answer -> onWelcome(answer.getWelcome()), this::onHelloFailed);
+    }
+
+    private void onHelloFailed(Throwable cause) {
+        // Without a Welcome the connection is of no use, whatever the engine said.
+        connectPromise.tryFail(cause);
+        shutdown("the engine did not welcome the terminal: " + cause.getMessage());
+    }
+
+    private void onWelcome(Welcome received) {
+        if (state != State.CONNECTING) {
+            return;
+        }
+        if (received.getProtocolVersion() != FrameLimits.PROTOCOL_VERSION) {
+            onHelloFailed(new TerminalProtocolException(ErrorCode.UNSUPPORTED_VERSION,
+                    "the engine offered protocol version " + received.getProtocolVersion()
+                            + ", this SDK speaks " + FrameLimits.PROTOCOL_VERSION));
+            return;
+        }
+        welcome = received;
+        state = State.CONNECTED;
+        long intervalMillis = Integer.toUnsignedLong(received.getHeartbeatIntervalMillis());
+        if (intervalMillis > 0) {
+            heartbeatTimerId = context.owner().setPeriodic(
+                    Math.max(HEARTBEAT_INTERVAL_MILLIS_MIN, intervalMillis),
+                    timerId -> sendPeriodicHeartbeat());
+        }
+        LOG.debug("terminal {}: welcomed by node {}", options.getTerminalId(),
+                received.getNodeId());
+        connectPromise.tryComplete(received);
+    }
+
+    // ---- sending ------------------------------------------------------------------------
+
+    private Future<Envelope> send(Envelope.Builder envelope, Envelope.BodyCase expected,
+            boolean countsAgainstLimit) {
+        if (state != State.CONNECTED) {
+            return Future.failedFuture(new TerminalConnectionException(
+                    "terminal " + options.getTerminalId() + " is not connected (" + state + ")"));
+        }
+        if (countsAgainstLimit && inFlight.full()) {
+            return Future.failedFuture(new TerminalBusyException("terminal "
+                    + options.getTerminalId() + " already has " + inFlight.countedSize()
+                    + " requests in flight, the maximum"));
+        }
+        return sendUnchecked(envelope, expected, countsAgainstLimit,
+                options.getRequestTimeoutMillis());
+    }
+
+    private Future<Envelope> sendUnchecked(Envelope.Builder envelope, Envelope.BodyCase expected,
+            boolean countsAgainstLimit, long timeoutMillis) {
+        long requestId = ++lastRequestId;
+        byte[] frame;
+        try {
+            frame = FrameEncoder.encode(envelope.setRequestId(requestId).build());
+        } catch (IllegalArgumentException tooLarge) {
+            return Future.failedFuture(tooLarge);
+        }
+        InFlightRequests.Entry entry = inFlight.add(requestId, expected, System.nanoTime(),
+                timeoutMillis, countsAgainstLimit);
+        socket.write(Buffer.buffer(frame)).onFailure(cause -> {
+            InFlightRequests.Entry unsent = inFlight.remove(requestId);
+            if (unsent != null) {
+                unsent.promise().tryFail(new TerminalConnectionException(
+                        "request " + requestId + " could not be written", cause));
+            }
+        });
+        return entry.promise().future();
+    }
+
+    private Envelope.Builder heartbeatEnvelope() {
+        return Envelope.newBuilder().setHeartbeat(
+                Heartbeat.newBuilder().setSentAtMillis(System.currentTimeMillis()));
+    }
+
+    /**
+     * The periodic heartbeat does not count against {@code inFlightMax}, so that a terminal
+     * busy with sales still proves it is alive; at most one is in flight. An engine that leaves
+     * it unanswered for the request timeout is taken for dead, so that the terminal can go
+     * elsewhere instead of waiting on a silent socket.
+     */
+    private void sendPeriodicHeartbeat() {
+        if (state != State.CONNECTED || heartbeatRequestIdInFlight != 0) {
+            return;
+        }
+        Future<Envelope> answer = sendUnchecked(heartbeatEnvelope(),
+                Envelope.BodyCase.HEARTBEAT_ACK, false, options.getRequestTimeoutMillis());
+        heartbeatRequestIdInFlight = lastRequestId;
+        answer.onComplete(ack -> heartbeatRequestIdInFlight = 0, cause -> {
+            heartbeatRequestIdInFlight = 0;
+            if (cause instanceof TerminalTimeoutException) {
+                shutdown("the engine did not answer a heartbeat: " + cause.getMessage());
+            } else if (!(cause instanceof TerminalConnectionException)) {
+                LOG.warn("terminal {}: heartbeat refused: {}", options.getTerminalId(),
+                        cause.getMessage());
+            }
+        });
+    }
+
+    // ---- receiving ----------------------------------------------------------------------
+
+    private void onBytes(Buffer buffer) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        byte[] bytes = buffer.getBytes();
+        try {
+            decoder.feed(bytes, 0, bytes.length, this::onDecoded);
+        } catch (ProtocolException unreadable) {
+            // Frame boundaries are lost: nothing more on this connection can be trusted.
+            LOG.warn("terminal {}: closing, the engine sent an unreadable stream: {} {}",
+                    options.getTerminalId(), unreadable.code(), unreadable.getMessage());
+            shutdown("the engine sent an unreadable stream: " + unreadable.getMessage());
+        }
+    }
+
+    private void onDecoded(Decoded decoded) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (decoded instanceof Decoded.Message message) {
+            onEnvelope(message.envelope());
+        } else if (decoded instanceof Decoded.Malformed malformed) {
+            onMalformed(malformed);
+        }
+    }
+
+    private void onEnvelope(Envelope envelope) {
+        long requestId = envelope.getRequestId();
+        if (envelope.getBodyCase() == Envelope.BodyCase.HEARTBEAT) {
+            // A heartbeat from the engine is a request in the engine's own id space.
+            answerHeartbeat(requestId);
+            return;
+        }
+        if (envelope.getBodyCase() == Envelope.BodyCase.ERROR) {
+            onError(requestId, envelope.getError());
+            return;
+        }
+        InFlightRequests.Entry entry = inFlight.remove(requestId);
+        if (entry == null) {
+            LOG.warn("terminal {}: dropping {} for request {}, which is not in flight "
+                    + "(timed out, or never sent)", options.getTerminalId(),
+                    envelope.getBodyCase(), Long.toUnsignedString(requestId));
+            return;
+        }
+        if (entry.expected() != null && entry.expected() != envelope.getBodyCase()) {
+            entry.promise().fail(new TerminalProtocolException(ErrorCode.UNEXPECTED_MESSAGE,
+                    "request " + requestId + " awaited " + entry.expected()
+                            + " but was answered with " + envelope.getBodyCase()));
+            return;
+        }
+        entry.promise().complete(envelope);
+    }
+
+    private void onError(long requestId, Error error) {
+        InFlightRequests.Entry entry = requestId == 0 ? null : inFlight.remove(requestId);
+        if (entry == null) {
+            LOG.warn("terminal {}: engine reported an error about {}: {} {}{}",
+                    options.getTerminalId(), requestId == 0 ? "an unreadable frame"
+                            : "request " + Long.toUnsignedString(requestId) + ", not in flight",
+                    error.getCode(), error.getMessage(), error.getFatal() ? " (fatal)" : "");
+        }
+        TerminalErrorException failure = entry == null ? null : new TerminalErrorException(
+                error.getCode(), error.getMessage(), error.getFatal(), requestId);
+        if (failure != null && state == State.CONNECTING) {
+            // An error answering Hello is what connect() must report, not the close after it.
+            connectPromise.tryFail(failure);
+        }
+        if (error.getFatal()) {
+            // Closed first, so that whoever handles the failure below sees the client closed.
+            shutdown("the engine sent a fatal error: " + error.getCode() + " "
+                    + error.getMessage());
+        }
+        if (entry != null) {
+            entry.promise().fail(failure);
+        }
+    }
+
+    private void onMalformed(Decoded.Malformed malformed) {
+        InFlightRequests.Entry entry = malformed.requestId() == 0 ? null
+                : inFlight.remove(malformed.requestId());
+        ProtocolException error = malformed.error();
+        if (entry == null) {
+            LOG.warn("terminal {}: dropping an unreadable frame from the engine: {} {}",
+                    options.getTerminalId(), error.code(), error.getMessage());
+            return;
+        }
+        entry.promise().fail(new TerminalProtocolException(error.code(), error.getMessage()));
+    }
+
+    private void answerHeartbeat(long requestId) {
+        Envelope ack = Envelope.newBuilder().setRequestId(requestId)
+                .setHeartbeatAck(HeartbeatAck.newBuilder()
+                        .setServerTimeMillis(System.currentTimeMillis()))
+                .build();
+        socket.write(Buffer.buffer(FrameEncoder.encode(ack)));
+    }
+
+    private void sweep() {
+        for (InFlightRequests.Entry expired : inFlight.removeExpired(System.nanoTime())) {
+            expired.promise().tryFail(new TerminalTimeoutException("terminal "
+                    + options.getTerminalId() + ": no answer to request "
+                    + expired.requestId() + " (awaiting "
+                    + (expired.expected() == null ? "any answer" : expired.expected())
+                    + ") within " + expired.timeoutMillis() + " ms"));
+        }
+    }
+
+    // ---- closing ------------------------------------------------------------------------
+
+    private Future<Void> shutdown(String reason) {
+        if (state == State.CLOSED) {
+            return closed.future();
+        }
+        boolean wasConnected = state == State.CONNECTED;
+        state = State.CLOSED;
+        context.owner().cancelTimer(sweepTimerId);
+        context.owner().cancelTimer(heartbeatTimerId);
+        for (InFlightRequests.Entry entry : inFlight.removeAll()) {
+            entry.promise().tryFail(new TerminalConnectionException("terminal "
+                    + options.getTerminalId() + ": request " + entry.requestId()
+                    + " lost its connection: " + reason));
+        }
+        assert inFlight.size() == 0;
+        if (connectPromise != null) {
+            connectPromise.tryFail(new TerminalConnectionException(reason));
+        }
+        if (wasConnected) {
+            LOG.info("terminal {}: disconnected: {}", options.getTerminalId(), reason);
+        }
+        Future<Void> socketClosed = socket == null ? Future.succeededFuture() : socket.close();
+        // Closing the NetClient may complete on an acceptor thread: hop back, so that the
+        // caller's listeners run on the client's context like every other callback.
+        Future.join(socketClosed, netClient.close())
+                .onComplete(ignored -> runOnContext(closed::tryComplete));
+        return closed.future();
+    }
+
+    private void runOnContext(Runnable action) {
+        if (Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(ignored -> action.run());
+        }
+    }
+
+    private <T> Future<T> onContext(Supplier<Future<T>> action) {
+        if (Vertx.currentContext() == context) {
+            return invoke(action);
+        }
+        Promise<T> promise = Promise.promise();
+        context.runOnContext(ignored -> invoke(action).onComplete(promise));
+        return promise.future();
+    }
+
+    private static <T> Future<T> invoke(Supplier<Future<T>> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException bug) {
+            // Still a failure the caller sees: handed over, not swallowed.
+            return Future.failedFuture(bug);
+        }
+    }
+}

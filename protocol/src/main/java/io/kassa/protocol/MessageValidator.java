@@ -1,0 +1,174 @@
+package io.kassa.protocol;
+
+import io.kassa.protocol.v1.BasketLine;
+import io.kassa.protocol.v1.CheckoutRequest;
+import io.kassa.protocol.v1.Envelope;
+import io.kassa.protocol.v1.ErrorCode;
+import io.kassa.protocol.v1.Hello;
+import io.kassa.protocol.v1.QuoteRequest;
+import io.kassa.protocol.v1.Tender;
+import io.kassa.protocol.v1.TenderType;
+import java.util.List;
+
+/**
+ * Structural validation of a terminal-to-engine request: lengths, counts, ranges and signs that
+ * protobuf itself cannot express. The engine runs it on every decoded request before any
+ * business logic, and the terminal SDK runs it before sending, so that both sides refuse the
+ * same messages with the same {@link ErrorCode}.
+ *
+ * <p>What is deliberately left out: whether a currency or protocol version is supported, whether
+ * a message may be sent in the current session state, and whether totals overflow. Those need
+ * configuration or state, and belong to the engine server and the domain core.
+ *
+ * <p>The first violation found is reported, fields in the order of their field numbers, and
+ * repeated fields from index 0. Every error is recoverable: the frame was intact, only its
+ * content is refused. The message names the field as a path relative to the body, with 0-based
+ * indexes, e.g. {@code lines[3].sku: must be 1..64 characters, was 65}.
+ *
+ * <p>Text lengths are counted in Unicode code points, not in UTF-16 units, so that a terminal
+ * written in any language can apply the same rule to the same string.
+ */
+public final class MessageValidator {
+
+    private MessageValidator() {
+    }
+
+    /**
+     * Validates the body of one request.
+     *
+     * @throws ProtocolException (recoverable) naming the first field that breaks a rule
+     */
+    public static void validate(Envelope envelope) throws ProtocolException {
+        switch (envelope.getBodyCase()) {
+            case HELLO -> validateHello(envelope.getHello());
+            case QUOTE_REQUEST -> validateQuoteRequest(envelope.getQuoteRequest());
+            case CHECKOUT_REQUEST -> validateCheckoutRequest(envelope.getCheckoutRequest());
+            // The FrameDecoder never yields a body-less envelope; an SDK that built one gets
+            // the same answer the engine would give.
+            case BODY_NOT_SET -> throw ProtocolException.recoverable(
+                    ErrorCode.UNKNOWN_MESSAGE_TYPE, "envelope carries no message body");
+            // A Heartbeat has nothing to check. Engine-to-terminal bodies are refused by the
+            // server with UNEXPECTED_MESSAGE: judging their content here would be meaningless.
+            default -> {
+            }
+        }
+    }
+
+    private static void validateHello(Hello hello) throws ProtocolException {
+        requireIdentifier(hello.getTerminalId(), "terminal_id");
+        requireIdentifier(hello.getStoreId(), "store_id");
+        requireText(hello.getSoftwareVersion(), "software_version",
+                0, FrameLimits.IDENTIFIER_CHARS_MAX);
+    }
+
+    private static void validateQuoteRequest(QuoteRequest request) throws ProtocolException {
+        requireCurrency(request.getCurrency());
+        requireLines(request.getLinesList());
+    }
+
+    private static void validateCheckoutRequest(CheckoutRequest request)
+            throws ProtocolException {
+        requireIdentifier(request.getSaleId(), "sale_id");
+        requireCurrency(request.getCurrency());
+        requireLines(request.getLinesList());
+        requireTenders(request.getTendersList());
+    }
+
+    private static void requireCurrency(String currency) throws ProtocolException {
+        requireText(currency, "currency", 1, FrameLimits.CURRENCY_CHARS_MAX);
+    }
+
+    private static void requireLines(List<BasketLine> lines) throws ProtocolException {
+        if (lines.isEmpty()) {
+            throw ProtocolException.recoverable(ErrorCode.EMPTY_BASKET,
+                    "lines: the basket has no lines");
+        }
+        if (lines.size() > FrameLimits.BASKET_LINES_MAX) {
+            throw ProtocolException.recoverable(ErrorCode.TOO_MANY_LINES, "lines: "
+                    + lines.size() + " lines exceed the limit of " + FrameLimits.BASKET_LINES_MAX);
+        }
+        for (int index = 0; index < lines.size(); index++) {
+            requireLine(lines.get(index), "lines[" + index + "].");
+        }
+    }
+
+    private static void requireLine(BasketLine line, String path) throws ProtocolException {
+        requireIdentifier(line.getSku(), path + "sku");
+        requireIdentifier(line.getCategory(), path + "category");
+        if (line.getUnitPriceFen() < 0) {
+            throw ProtocolException.recoverable(ErrorCode.INVALID_AMOUNT, path
+                    + "unit_price_fen: must be >= 0, was " + line.getUnitPriceFen());
+        }
+        if (line.getQuantity() < 1 || line.getQuantity() > FrameLimits.QUANTITY_MAX) {
+            throw ProtocolException.recoverable(ErrorCode.INVALID_QUANTITY, path
+                    + "quantity: must be 1.." + FrameLimits.QUANTITY_MAX + ", was "
+                    + line.getQuantity());
+        }
+        requireText(line.getName(), path + "name", 0, FrameLimits.NAME_CHARS_MAX);
+    }
+
+    private static void requireTenders(List<Tender> tenders) throws ProtocolException {
+        if (tenders.isEmpty() || tenders.size() > FrameLimits.TENDERS_MAX) {
+            throw invalidField("tenders", "must hold 1.." + FrameLimits.TENDERS_MAX
+                    + " tenders, held " + tenders.size());
+        }
+        for (int index = 0; index < tenders.size(); index++) {
+            requireTender(tenders.get(index), "tenders[" + index + "].");
+        }
+    }
+
+    private static void requireTender(Tender tender, String path) throws ProtocolException {
+        TenderType type = tender.getType();
+        if (type == TenderType.TENDER_TYPE_UNSPECIFIED || type == TenderType.UNRECOGNIZED) {
+            throw ProtocolException.recoverable(ErrorCode.UNSUPPORTED_TENDER, path
+                    + "type: tender type " + tender.getTypeValue() + " is not supported");
+        }
+        if (tender.getAmountFen() <= 0) {
+            throw ProtocolException.recoverable(ErrorCode.INVALID_AMOUNT, path
+                    + "amount_fen: must be > 0, was " + tender.getAmountFen());
+        }
+        if (tender.getReceivedFen() < 0) {
+            throw ProtocolException.recoverable(ErrorCode.INVALID_AMOUNT, path
+                    + "received_fen: must be >= 0, was " + tender.getReceivedFen());
+        }
+    }
+
+    /** An identifier: 1..64 characters, none of them an ISO control character. */
+    private static void requireIdentifier(String value, String field) throws ProtocolException {
+        requireText(value, field, 1, FrameLimits.IDENTIFIER_CHARS_MAX);
+        for (int index = 0; index < value.length(); index++) {
+            char character = value.charAt(index);
+            // Identifiers end up in logs, keys and receipts, where a control character can
+            // forge a log line or split a key.
+            if (Character.isISOControl(character)) {
+                throw invalidField(field, String.format(
+                        "must not contain control characters, found U+%04X at index %d",
+                        (int) character, index));
+            }
+        }
+    }
+
+    private static void requireText(String value, String field, int charsMin, int charsMax)
+            throws ProtocolException {
+        int chars = value.codePointCount(0, value.length());
+        if (chars < charsMin || chars > charsMax) {
+            throw invalidField(field, "must be " + charsMin + ".." + charsMax
+                    + " characters, was " + chars);
+        }
+        // A decoded string is always valid UTF-8, but a Java sender can hold an unpaired
+        // surrogate, which protobuf would silently replace by '?': refuse it before it is sent.
+        for (int index = 0; index < value.length(); index++) {
+            char character = value.charAt(index);
+            if (Character.isHighSurrogate(character) && index + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(index + 1))) {
+                index++;
+            } else if (Character.isSurrogate(character)) {
+                throw invalidField(field, "holds an unpaired UTF-16 surrogate at index " + index);
+            }
+        }
+    }
+
+    private static ProtocolException invalidField(String field, String problem) {
+        return ProtocolException.recoverable(ErrorCode.INVALID_FIELD, field + ": " + problem);
+    }
+}
