@@ -1,0 +1,131 @@
+package io.kassa.engine.server.checkout;
+
+import io.kassa.engine.core.points.LotDraw;
+import io.kassa.engine.core.points.PointsLot;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The port to the hot, atomic copy of members' balances: points lots, stored value and coupon
+ * states, with holds keyed by sale. Every operation on one member is atomic; reserve is all or
+ * nothing; commit and release are idempotent and only ever called once PostgreSQL has decided
+ * the sale's fate (committed, or fenced so that it never can be).
+ */
+public interface MemberBalances {
+
+    /** The member's state as the hot copy holds it, or empty when not loaded. */
+    Future<Optional<HotMember>> read(String memberId);
+
+    /** Installs a member's state read from PostgreSQL, unless already loaded in generation. */
+    Future<Void> load(String generation, MemberRecord member);
+
+    Future<ReserveResult> reserve(HoldRequest request);
+
+    Future<FinishResult> commit(HoldCommit commit);
+
+    Future<FinishResult> release(String memberId, String holdId);
+
+    /** A hold to place for one sale. */
+    record HoldRequest(
+            String memberId, String holdId, String generation, long points,
+            long storedValueFen, List<String> couponIds, LocalDate today, Instant deadline) {
+
+        public HoldRequest {
+            Objects.requireNonNull(memberId, "memberId");
+            Objects.requireNonNull(holdId, "holdId");
+            couponIds = List.copyOf(couponIds);
+            if (points < 0 || storedValueFen < 0) {
+                throw new IllegalArgumentException("a hold never takes negative amounts");
+            }
+        }
+    }
+
+    /** What a sale's commit adds to the member once its hold is final. */
+    record HoldCommit(
+            String memberId, String holdId, LocalDate today, Optional<LocalDate> restartExpiryOn,
+            List<PointsLot> earnedLots) {
+
+        public HoldCommit {
+            earnedLots = List.copyOf(earnedLots);
+        }
+    }
+
+    /** A member's balances as PostgreSQL holds them, to load into the hot copy. */
+    record MemberRecord(
+            String memberId, long storedValueFen, List<PointsLot> lots,
+            Map<String, String> couponStates) {
+
+        public MemberRecord {
+            lots = List.copyOf(lots);
+            couponStates = Map.copyOf(couponStates);
+        }
+    }
+
+    /** The hot copy of a member: available balances and what is held for sales in flight. */
+    record HotMember(
+            String generation, long storedValueFen, long storedValueHeldFen, long pointsHeld,
+            List<PointsLot> lots, Map<String, String> couponStates) {
+
+        public HotMember {
+            lots = List.copyOf(lots);
+            couponStates = Map.copyOf(couponStates);
+        }
+
+        /** Points spendable on {@code date}: live lots, holds already taken out. */
+        public long livePointsOn(LocalDate date) {
+            long live = 0;
+            for (PointsLot lot : lots) {
+                if (lot.isLiveOn(date)) {
+                    live = Math.addExact(live, lot.points());
+                }
+            }
+            return live;
+        }
+    }
+
+    sealed interface ReserveResult {
+        record Reserved(List<LotDraw> draws) implements ReserveResult {
+            public Reserved {
+                draws = List.copyOf(draws);
+            }
+        }
+
+        /** The hold already exists (a retry of the same sale): its state and draws. */
+        record Existing(String state, List<LotDraw> draws) implements ReserveResult {
+            public Existing {
+                draws = List.copyOf(draws);
+            }
+        }
+
+        record NotLoaded() implements ReserveResult {
+        }
+
+        record StaleGeneration(String current) implements ReserveResult {
+        }
+
+        record InsufficientPoints(long live) implements ReserveResult {
+        }
+
+        record InsufficientStoredValue(long availableFen) implements ReserveResult {
+        }
+
+        record CouponUnavailable(String couponId, String state) implements ReserveResult {
+        }
+    }
+
+    enum FinishResult {
+        /** This call committed or released the hold. */
+        DONE,
+        /** An earlier call already did: nothing changed. */
+        ALREADY_DONE,
+        /** No such hold: the hot copy never saw it or was rebuilt since. */
+        NO_HOLD,
+        /** The hold ended the other way (released when committing, or the reverse). */
+        CONFLICT
+    }
+}

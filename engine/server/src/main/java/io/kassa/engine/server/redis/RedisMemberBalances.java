@@ -1,0 +1,203 @@
+package io.kassa.engine.server.redis;
+
+import io.kassa.engine.core.points.LotDraw;
+import io.kassa.engine.core.points.PointsLot;
+import io.kassa.engine.server.checkout.MemberBalances;
+import io.vertx.core.Future;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@link MemberBalances} on Redis, one Lua script per operation (see {@code resources/redis}).
+ * Every key of a member carries the hash tag {@code {m:<member id>}}, so a Redis Cluster keeps
+ * a member's keys on one shard and each script stays atomic there.
+ *
+ * <pre>
+ * kassa:{m:ID}:bal         hash  gen, sv, sv_held, pts_held
+ * kassa:{m:ID}:lots        zset  lot id scored by expiry (epoch day, exclusive)
+ * kassa:{m:ID}:lot         hash  lot id -> points:earnedDay:birthdayYear
+ * kassa:{m:ID}:cpn         hash  coupon id -> A | H:hold | R:hold
+ * kassa:{m:ID}:hold:HOLD   hash  st (H|C|R), pts, sv, draws, cpn, dl, gen
+ * </pre>
+ */
+public final class RedisMemberBalances implements MemberBalances {
+
+    /** How long a finished hold is remembered, so that late retries stay idempotent. */
+    public static final long FINISHED_HOLD_RETENTION_SECONDS = 7 * 24 * 3600;
+
+    private final RedisAPI redis;
+    private final RedisScript reserve = RedisScript.fromResource("reserve");
+    private final RedisScript commit = RedisScript.fromResource("commit");
+    private final RedisScript release = RedisScript.fromResource("release");
+    private final RedisScript load = RedisScript.fromResource("load");
+    private final RedisScript read = RedisScript.fromResource("read");
+
+    public RedisMemberBalances(RedisAPI redis) {
+        this.redis = redis;
+    }
+
+    static List<String> memberKeys(String memberId) {
+        String prefix = "kassa:{m:" + memberId + "}:";
+        return List.of(prefix + "bal", prefix + "lots", prefix + "lot", prefix + "cpn");
+    }
+
+    static List<String> holdKeys(String memberId, String holdId) {
+        List<String> keys = new ArrayList<>(memberKeys(memberId));
+        keys.add("kassa:{m:" + memberId + "}:hold:" + holdId);
+        return keys;
+    }
+
+    @Override
+    public Future<Optional<HotMember>> read(String memberId) {
+        return read.run(redis, memberKeys(memberId), List.of()).map(reply -> {
+            String generation = reply.get(0).toString();
+            if (generation.isEmpty()) {
+                return Optional.<HotMember>empty();
+            }
+            List<PointsLot> lots = new ArrayList<>();
+            Response lotList = reply.get(4);
+            for (int index = 0; index < lotList.size(); index += 3) {
+                lots.add(parseLot(lotList.get(index).toString(),
+                        lotList.get(index + 1).toString(), lotList.get(index + 2).toLong()));
+            }
+            Map<String, String> coupons = new HashMap<>();
+            Response couponList = reply.get(5);
+            for (int index = 0; index < couponList.size(); index += 2) {
+                coupons.put(couponList.get(index).toString(),
+                        couponList.get(index + 1).toString());
+            }
+            return Optional.of(new HotMember(generation, longOf(reply.get(1)),
+                    longOf(reply.get(2)), longOf(reply.get(3)), lots, coupons));
+        });
+    }
+
+    @Override
+    public Future<Void> load(String generation, MemberRecord member) {
+        List<String> arguments = new ArrayList<>();
+        arguments.add(generation);
+        arguments.add(Long.toString(member.storedValueFen()));
+        arguments.add(Integer.toString(member.lots().size()));
+        for (PointsLot lot : member.lots()) {
+            arguments.add(lot.lotId());
+            arguments.add(Long.toString(lot.points()));
+            arguments.add(Long.toString(lot.expiresOn().toEpochDay()));
+            arguments.add(lot.earnedOn().toEpochDay() + ":" + lot.birthdayExtendedYear());
+        }
+        member.couponStates().forEach((couponId, state) -> {
+            arguments.add(couponId);
+            arguments.add(state);
+        });
+        return load.run(redis, memberKeys(member.memberId()), arguments).mapEmpty();
+    }
+
+    @Override
+    public Future<ReserveResult> reserve(HoldRequest request) {
+        List<String> arguments = new ArrayList<>(5 + request.couponIds().size());
+        arguments.add(request.generation());
+        arguments.add(Long.toString(request.points()));
+        arguments.add(Long.toString(request.storedValueFen()));
+        arguments.add(Long.toString(request.today().toEpochDay()));
+        arguments.add(Long.toString(request.deadline().toEpochMilli()));
+        arguments.addAll(request.couponIds());
+        return reserve.run(redis, holdKeys(request.memberId(), request.holdId()), arguments)
+                .map(RedisMemberBalances::toReserveResult);
+    }
+
+    private static ReserveResult toReserveResult(Response reply) {
+        String outcome = reply.get(0).toString();
+        switch (outcome) {
+            case "RESERVED":
+                return new ReserveResult.Reserved(parseDraws(reply.get(1).toString()));
+            case "EXISTS":
+                return new ReserveResult.Existing(reply.get(1).toString(),
+                        parseDraws(reply.get(2).toString()));
+            case "NOT_LOADED":
+                return new ReserveResult.NotLoaded();
+            case "STALE_GENERATION":
+                return new ReserveResult.StaleGeneration(reply.get(1).toString());
+            case "INSUFFICIENT_POINTS":
+                return new ReserveResult.InsufficientPoints(reply.get(1).toLong());
+            case "INSUFFICIENT_STORED_VALUE":
+                return new ReserveResult.InsufficientStoredValue(reply.get(1).toLong());
+            case "COUPON_UNAVAILABLE":
+                return new ReserveResult.CouponUnavailable(reply.get(1).toString(),
+                        reply.get(2).toString());
+            default:
+                throw new IllegalStateException("reserve.lua answered " + reply);
+        }
+    }
+
+    @Override
+    public Future<FinishResult> commit(HoldCommit hold) {
+        List<String> arguments = new ArrayList<>();
+        arguments.add(Long.toString(hold.today().toEpochDay()));
+        arguments.add(Long.toString(hold.restartExpiryOn().map(LocalDate::toEpochDay).orElse(0L)));
+        arguments.add(Long.toString(FINISHED_HOLD_RETENTION_SECONDS));
+        for (PointsLot lot : hold.earnedLots()) {
+            arguments.add(lot.lotId());
+            arguments.add(Long.toString(lot.points()));
+            arguments.add(Long.toString(lot.expiresOn().toEpochDay()));
+            arguments.add(Long.toString(lot.earnedOn().toEpochDay()));
+        }
+        return commit.run(redis, holdKeys(hold.memberId(), hold.holdId()), arguments)
+                .map(reply -> switch (reply.get(0).toString()) {
+                    case "COMMITTED" -> FinishResult.DONE;
+                    case "ALREADY_COMMITTED" -> FinishResult.ALREADY_DONE;
+                    case "NO_HOLD" -> FinishResult.NO_HOLD;
+                    case "RELEASED" -> FinishResult.CONFLICT;
+                    default -> throw new IllegalStateException("commit.lua answered " + reply);
+                });
+    }
+
+    @Override
+    public Future<FinishResult> release(String memberId, String holdId) {
+        return release.run(redis, holdKeys(memberId, holdId),
+                        List.of(Long.toString(FINISHED_HOLD_RETENTION_SECONDS)))
+                .map(reply -> switch (reply.get(0).toString()) {
+                    case "RELEASED" -> FinishResult.DONE;
+                    case "ALREADY_RELEASED" -> FinishResult.ALREADY_DONE;
+                    case "NO_HOLD" -> FinishResult.NO_HOLD;
+                    case "COMMITTED" -> FinishResult.CONFLICT;
+                    default -> throw new IllegalStateException("release.lua answered " + reply);
+                });
+    }
+
+    /** Parses "lotId=points=expiryDay=earnedDay=birthdayYear;..." as written by reserve.lua. */
+    static List<LotDraw> parseDraws(String draws) {
+        List<LotDraw> parsed = new ArrayList<>();
+        if (draws.isEmpty()) {
+            return parsed;
+        }
+        for (String draw : draws.split(";")) {
+            String[] fields = draw.split("=");
+            if (fields.length != 5) {
+                throw new IllegalStateException("malformed draw from Redis: " + draw);
+            }
+            parsed.add(new LotDraw(fields[0], Long.parseLong(fields[1]),
+                    LocalDate.ofEpochDay(Long.parseLong(fields[3])),
+                    LocalDate.ofEpochDay(Long.parseLong(fields[2])),
+                    Integer.parseInt(fields[4])));
+        }
+        return parsed;
+    }
+
+    private static PointsLot parseLot(String lotId, String value, long expiryDay) {
+        String[] fields = value.split(":");
+        if (fields.length != 3) {
+            throw new IllegalStateException("malformed lot from Redis: " + lotId + "=" + value);
+        }
+        return new PointsLot(lotId, Long.parseLong(fields[0]),
+                LocalDate.ofEpochDay(Long.parseLong(fields[1])), LocalDate.ofEpochDay(expiryDay),
+                Integer.parseInt(fields[2]));
+    }
+
+    private static long longOf(Response value) {
+        return value == null ? 0 : Long.parseLong(value.toString());
+    }
+}
