@@ -3,8 +3,9 @@
 -- Invariants live in constraints, not in the application alone:
 --   * a sale id is unique per store and terminal (the idempotency arbiter);
 --   * every amount has its sign checked, and line and order arithmetic is checked per row;
---   * the entries of every ledger transaction sum to zero, checked at commit by a deferred
---     constraint trigger, so no code path can write an unbalanced transaction.
+--   * the entries of every ledger transaction sum to zero in each unit (fen of CNY, loyalty
+--     points), checked at commit by a deferred constraint trigger, so no code path can write
+--     an unbalanced transaction.
 
 create table sales_order (
     order_id            uuid        primary key,
@@ -62,8 +63,8 @@ create table ledger_entry (
     transaction_id uuid    not null references ledger_transaction (transaction_id),
     entry_number   integer not null check (entry_number >= 1),
     account        text    not null,
-    amount_fen     bigint  not null check (amount_fen <> 0),
-    currency       char(3) not null,
+    amount         bigint  not null check (amount <> 0),
+    unit           text    not null check (unit in ('CNY', 'POINTS')),
     primary key (transaction_id, entry_number)
 );
 
@@ -74,11 +75,11 @@ language plpgsql as $$
 declare
     unbalanced bigint;
 begin
-    select coalesce(sum(amount_fen), 0) into unbalanced
-      from ledger_entry where transaction_id = new.transaction_id;
+    select sum(amount) into unbalanced
+      from ledger_entry where transaction_id = new.transaction_id and unit = new.unit;
     if unbalanced <> 0 then
-        raise exception 'ledger transaction % does not balance: entries sum to %',
-            new.transaction_id, unbalanced
+        raise exception 'ledger transaction % does not balance: its % entries sum to %',
+            new.transaction_id, new.unit, unbalanced
             using errcode = 'check_violation';
     end if;
     return null;

@@ -22,28 +22,34 @@ public final class SalePosting {
             String storeId, PricedBasket basket, SettledTenders tenders) {
         List<LedgerEntry> entries = new ArrayList<>(tenders.tenders().size() + 2);
         for (Tender tender : tenders.tenders()) {
-            entries.add(new LedgerEntry(
+            entries.add(LedgerEntry.money(
                     LedgerAccount.storeTender(storeId, tender.kind().name()), tender.amount()));
         }
         if (!basket.discount().isZero()) {
-            entries.add(new LedgerEntry(LedgerAccount.storeDiscounts(storeId), basket.discount()));
+            entries.add(LedgerEntry.money(LedgerAccount.storeDiscounts(storeId),
+                    basket.discount()));
         }
         if (!basket.subtotal().isZero()) {
-            entries.add(new LedgerEntry(LedgerAccount.storeSales(storeId),
+            entries.add(LedgerEntry.money(LedgerAccount.storeSales(storeId),
                     Money.zero(basket.currency()).minus(basket.subtotal())));
         }
-        requireBalanced(entries, basket);
+        requireBalanced(entries);
         return List.copyOf(entries);
     }
 
     /** A posting that does not balance is a bug, in production as in tests: refuse it. */
-    private static void requireBalanced(List<LedgerEntry> entries, PricedBasket basket) {
-        Money sum = Money.zero(basket.currency());
-        for (LedgerEntry entry : entries) {
-            sum = sum.plus(entry.amount());
-        }
-        if (!sum.isZero()) {
-            throw new IllegalStateException("sale posting does not balance: " + sum);
+    static void requireBalanced(List<LedgerEntry> entries) {
+        for (LedgerUnit unit : LedgerUnit.values()) {
+            long sum = 0;
+            for (LedgerEntry entry : entries) {
+                if (entry.unit() == unit) {
+                    sum = Math.addExact(sum, entry.amount());
+                }
+            }
+            if (sum != 0) {
+                throw new IllegalStateException("posting does not balance in " + unit + ": "
+                        + sum);
+            }
         }
     }
 }

@@ -73,10 +73,12 @@ final class GroupCommitter<I, O> {
                 batch.add(queue.poll());
             }
             flushesInFlight++;
-            write(batch).onComplete(done -> {
+            // The writer's future may complete on any thread; the queue is touched only on
+            // the committer's context.
+            write(batch).onComplete(done -> context.runOnContext(ignored -> {
                 flushesInFlight--;
                 flushWhilePossible();
-            });
+            }));
         }
     }
 

@@ -61,7 +61,7 @@ public final class PgSalesLedger implements SalesLedger {
             select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[])""";
 
     private static final String INSERT_ENTRIES = """
-            insert into ledger_entry (transaction_id, entry_number, account, amount_fen, currency)
+            insert into ledger_entry (transaction_id, entry_number, account, amount, unit)
             select * from unnest($1::uuid[], $2::int4[], $3::text[], $4::int8[], $5::text[])""";
 
     private static final String SELECT_ORDER = """
@@ -255,7 +255,7 @@ public final class PgSalesLedger implements SalesLedger {
         Integer[] entryNumbers = new Integer[entryCount];
         String[] accounts = new String[entryCount];
         Long[] amounts = new Long[entryCount];
-        String[] currencies = new String[entryCount];
+        String[] units = new String[entryCount];
         int entryIndex = 0;
         for (int index = 0; index < fresh.size(); index++) {
             SaleRecord record = fresh.get(index);
@@ -270,8 +270,8 @@ public final class PgSalesLedger implements SalesLedger {
                 entryTransactions[entryIndex] = transactionId;
                 entryNumbers[entryIndex] = number + 1;
                 accounts[entryIndex] = entry.account().path();
-                amounts[entryIndex] = entry.amount().amountMinor();
-                currencies[entryIndex] = entry.amount().currency().name();
+                amounts[entryIndex] = entry.amount();
+                units[entryIndex] = entry.unit().name();
                 entryIndex++;
             }
         }
@@ -280,7 +280,7 @@ public final class PgSalesLedger implements SalesLedger {
                 .addArrayOfOffsetDateTime(createdAt);
         Tuple entries = Tuple.tuple().addArrayOfUUID(entryTransactions)
                 .addArrayOfInteger(entryNumbers).addArrayOfString(accounts)
-                .addArrayOfLong(amounts).addArrayOfString(currencies);
+                .addArrayOfLong(amounts).addArrayOfString(units);
         return connection.preparedQuery(INSERT_TRANSACTIONS).execute(transactions)
                 .compose(done -> connection.preparedQuery(INSERT_ENTRIES).execute(entries))
                 .mapEmpty();

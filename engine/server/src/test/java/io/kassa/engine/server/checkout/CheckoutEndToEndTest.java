@@ -80,10 +80,10 @@ class CheckoutEndToEndTest {
                 + order)).isEqualTo(20_650);
         assertThat(engine.count("select count(*) from ledger_entry e join ledger_transaction t"
                 + " using (transaction_id) where t.order_id = " + order)).isEqualTo(2);
-        assertThat(engine.count("select sum(amount_fen) from ledger_entry e join"
+        assertThat(engine.count("select sum(amount) from ledger_entry e join"
                 + " ledger_transaction t using (transaction_id) where t.order_id = " + order))
                 .isZero();
-        assertThat(engine.count("select amount_fen from ledger_entry e join ledger_transaction t"
+        assertThat(engine.count("select amount from ledger_entry e join ledger_transaction t"
                 + " using (transaction_id) where t.order_id = " + order
                 + " and account = 'store/S001/tender/CASH'")).isEqualTo(20_650);
         await(client.close());

@@ -75,7 +75,7 @@ class LedgerConstraintsTest {
             connection.setAutoCommit(true);
             try (Statement statement = connection.createStatement()) {
                 assertThatThrownBy(() -> statement.executeUpdate("update ledger_entry set"
-                        + " amount_fen = 1 where transaction_id = '" + transaction + "'"))
+                        + " amount = 1 where transaction_id = '" + transaction + "'"))
                         .hasMessageContaining("append-only");
                 assertThatThrownBy(() -> statement.executeUpdate("delete from ledger_entry"
                         + " where transaction_id = '" + transaction + "'"))
@@ -121,10 +121,10 @@ class LedgerConstraintsTest {
             statement.executeUpdate("insert into ledger_transaction (transaction_id, kind,"
                     + " created_at) values ('" + transaction + "', 'TEST', now())");
             statement.executeUpdate("insert into ledger_entry (transaction_id, entry_number,"
-                    + " account, amount_fen, currency) values ('" + transaction
+                    + " account, amount, unit) values ('" + transaction
                     + "', 1, 'store/S1/tender/CASH', " + debitFen + ", 'CNY')");
             statement.executeUpdate("insert into ledger_entry (transaction_id, entry_number,"
-                    + " account, amount_fen, currency) values ('" + transaction
+                    + " account, amount, unit) values ('" + transaction
                     + "', 2, 'store/S1/sales', " + creditFen + ", 'CNY')");
         }
     }

@@ -75,7 +75,7 @@ class PgSalesLedgerTest {
         assertThat(TestServices.count(schema, "select coalesce(sum(payable_fen), 0) from"
                 + " sales_order where store_id = 'S-conc'")).isEqualTo(100 * 1_000 + 4_950);
         assertThat(TestServices.count(schema, "select count(*) from (select transaction_id"
-                + " from ledger_entry group by transaction_id having sum(amount_fen) <> 0) u"))
+                + " from ledger_entry group by transaction_id having sum(amount) <> 0) u"))
                 .isZero();
         // Only a handful of transactions carried the 100 sales: PostgreSQL counts commits.
         assertThat(TestServices.count(schema, "select count(distinct xmin::text) from"
@@ -127,8 +127,8 @@ class PgSalesLedgerTest {
                 List.of(new CommittedSale.Line(1, "sku", amount, Money.fen(0), amount)),
                 amount, Money.fen(0), now);
         List<LedgerEntry> entries = List.of(
-                new LedgerEntry(LedgerAccount.storeTender(store, "CASH"), amount),
-                new LedgerEntry(LedgerAccount.storeSales(store),
+                LedgerEntry.money(LedgerAccount.storeTender(store, "CASH"), amount),
+                LedgerEntry.money(LedgerAccount.storeSales(store),
                         Money.fen(balanced ? -amountFen : -amountFen + 1)));
         return new SaleRecord(sale,
                 List.of(new RecordedLine(1, "sku", "grocery", "", amountFen, 1, amountFen, 0,
