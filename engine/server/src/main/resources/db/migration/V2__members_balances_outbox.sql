@@ -9,6 +9,7 @@ create table member (
     member_code            text        not null unique,
     phone                  text        unique,
     tier                   text        not null default 'NORMAL',
+    tier_rank              smallint    not null default 0 check (tier_rank >= 0),
     lifetime_earned_points bigint      not null default 0 check (lifetime_earned_points >= 0),
     birth_month            smallint    check (birth_month between 1 and 12),
     completed_orders       integer     not null default 0 check (completed_orders >= 0),
@@ -38,11 +39,11 @@ create table stored_value_balance (
     balance_fen bigint not null check (balance_fen >= 0)
 );
 
+-- A coupon's id is the code a customer presents (bearer) or the engine applies (member-bound).
 create table coupon (
-    coupon_id         text        primary key,
+    coupon_id         text        primary key check (length(coupon_id) between 1 and 64),
     template_id       text        not null,
     member_id         text        references member (member_id),
-    code              text        unique,
     state             text        not null check (state in ('AVAILABLE', 'REDEEMED', 'VOID')),
     valid_from        timestamptz not null,
     valid_until       timestamptz not null,

@@ -18,6 +18,7 @@ public enum RejectionCode {
     TOO_MANY_TENDERS,
     UNKNOWN_CATEGORY,
     UNKNOWN_STORE,
+    UNKNOWN_MEMBER,
     NEGATIVE_POINTS_WISH,
 
     // Coupons: why a presented coupon does not apply.

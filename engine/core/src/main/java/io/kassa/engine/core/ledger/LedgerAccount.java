@@ -25,6 +25,26 @@ public record LedgerAccount(String path) {
         return new LedgerAccount("store/" + storeId + "/sales");
     }
 
+    /** What the chain owes a member in stored value (a liability: credit-normal). */
+    public static LedgerAccount memberStoredValue(String memberId) {
+        return new LedgerAccount("member/" + memberId + "/stored_value");
+    }
+
+    /** A member's points (a liability in points: credit-normal). */
+    public static LedgerAccount memberPoints(String memberId) {
+        return new LedgerAccount("member/" + memberId + "/points");
+    }
+
+    /** Points a store issued to members (the expense side of points earned). */
+    public static LedgerAccount storePointsIssued(String storeId) {
+        return new LedgerAccount("store/" + storeId + "/points_issued");
+    }
+
+    /** Points members redeemed at a store (the points side of a points tender). */
+    public static LedgerAccount storePointsRedeemed(String storeId) {
+        return new LedgerAccount("store/" + storeId + "/points_redeemed");
+    }
+
     /** Discounts a store granted against its gross sales (contra-revenue: debit-normal). */
     public static LedgerAccount storeDiscounts(String storeId) {
         return new LedgerAccount("store/" + storeId + "/discounts");

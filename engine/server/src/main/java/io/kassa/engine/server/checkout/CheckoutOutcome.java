@@ -20,4 +20,8 @@ public sealed interface CheckoutOutcome {
     /** The sale id was already used for a different basket or tenders; nothing was written. */
     record Conflict(CommittedSale existing) implements CheckoutOutcome {
     }
+
+    /** The sale was abandoned (its hold passed its deadline and was released); start anew. */
+    record Abandoned(SaleKey key) implements CheckoutOutcome {
+    }
 }

@@ -1,70 +1,317 @@
 package io.kassa.engine.server.checkout;
 
-import io.kassa.engine.core.basket.BasketLine;
-import io.kassa.engine.core.basket.BasketPricing;
-import io.kassa.engine.core.basket.PricedBasket;
 import io.kassa.engine.core.basket.PricedLine;
+import io.kassa.engine.core.coupon.Coupon;
 import io.kassa.engine.core.decision.Decision;
+import io.kassa.engine.core.decision.RejectionCode;
 import io.kassa.engine.core.ledger.SalePosting;
-import io.kassa.engine.core.money.CurrencyCode;
-import io.kassa.engine.core.tender.SettledTenders;
+import io.kassa.engine.core.member.MemberSnapshot;
+import io.kassa.engine.core.points.LotDraw;
+import io.kassa.engine.core.points.PointsLot;
+import io.kassa.engine.core.points.PointsWallet;
+import io.kassa.engine.core.quote.Quote;
+import io.kassa.engine.core.quote.QuoteEngine;
+import io.kassa.engine.core.quote.QuoteRequest;
+import io.kassa.engine.core.rules.ChainRules;
+import io.kassa.engine.core.rules.Store;
+import io.kassa.engine.core.rules.StoreRules;
+import io.kassa.engine.core.rules.Tier;
+import io.kassa.engine.core.sale.Checkout;
+import io.kassa.engine.core.sale.CompletedSale;
 import io.kassa.engine.core.tender.Tender;
-import io.kassa.engine.core.tender.TenderSplit;
+import io.kassa.engine.core.tender.TenderKind;
+import io.kassa.engine.server.checkout.MemberBalances.FinishResult;
+import io.kassa.engine.server.checkout.MemberBalances.HoldCommit;
+import io.kassa.engine.server.checkout.MemberBalances.HoldRequest;
+import io.kassa.engine.server.checkout.MemberBalances.HoldView;
+import io.kassa.engine.server.checkout.MemberBalances.ReserveResult;
+import io.kassa.engine.server.checkout.SalesLedger.MemberEffects;
+import io.kassa.engine.server.checkout.SalesLedger.RecordResult;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The checkout orchestration: prices with the domain core, then records the sale through the
- * {@link SalesLedger} port. It decides nothing about money itself; it sequences the pure rules
- * and the one durable write, and turns a retry into the answer the first attempt got.
+ * The checkout orchestration. It decides nothing about money itself: the domain core prices
+ * and validates; this class sequences the one hold in the hot copy, the one durable write and
+ * the hold's commit, and turns a retry into the answer the first attempt got.
+ *
+ * <pre>
+ * price + validate (core) -> reserve hold (hot copy) -> record sale (PostgreSQL, group commit)
+ *     -> commit hold (hot copy; the outbox redoes it after a crash) -> answer
+ * any failure before the record: fence the sale in PostgreSQL, then release the hold
+ * </pre>
  */
 public final class CheckoutService {
 
+    private static final Logger log = LoggerFactory.getLogger(CheckoutService.class);
+
+    /** How long a hold may stay open before the janitor may fence and release it. */
+    public static final Duration HOLD_DEADLINE = Duration.ofMinutes(2);
+
+    private final ChainRules rules;
     private final SalesLedger ledger;
+    private final HotCopy hotCopy;
+    private final MemberDirectory directory;
+    private final MemberBalances balances;
+    private final Outbox outbox;
     private final Clock clock;
     private final TimeOrderedIds orderIds;
+    private final Map<String, Integer> tierRanks = new HashMap<>();
 
-    public CheckoutService(SalesLedger ledger, Clock clock) {
+    public CheckoutService(ChainRules rules, SalesLedger ledger, HotCopy hotCopy,
+            MemberDirectory directory, MemberBalances balances, Outbox outbox, Clock clock) {
+        this.rules = rules;
         this.ledger = ledger;
+        this.hotCopy = hotCopy;
+        this.directory = directory;
+        this.balances = balances;
+        this.outbox = outbox;
         this.clock = clock;
         this.orderIds = new TimeOrderedIds(clock);
+        List<Tier> tiers = rules.tiers().tiers();
+        for (int rank = 0; rank < tiers.size(); rank++) {
+            tierRanks.put(tiers.get(rank).name(), rank);
+        }
     }
 
-    /** Prices a basket; read-only and in memory. */
-    public Decision<PricedBasket> quote(CurrencyCode currency, List<BasketLine> lines) {
-        return BasketPricing.price(lines, currency);
+    /**
+     * Prices a basket without member or coupons, as the shelf prices say: the v1 wire quote,
+     * until the terminal protocol carries members.
+     */
+    public io.kassa.engine.core.decision.Decision<io.kassa.engine.core.basket.PricedBasket> quote(
+            io.kassa.engine.core.money.CurrencyCode currency,
+            List<io.kassa.engine.core.basket.BasketLine> lines) {
+        return io.kassa.engine.core.basket.BasketPricing.price(lines, currency);
+    }
+
+    /** Prices a basket for a customer; reads only. */
+    public Future<Decision<Quote>> quote(QuoteCommand command) {
+        ZonedDateTime at = storeTime(command.storeId());
+        return memberContext(command.memberCode(), at, Optional.empty())
+                .map(member -> member.then(context -> QuoteEngine.quote(rules,
+                        new QuoteRequest(command.storeId(), at, command.lines(),
+                                context.map(MemberContext::snapshot),
+                                context.map(MemberContext::coupons).orElse(List.of()),
+                                command.pointsWish()))));
     }
 
     /** Completes a sale exactly once per sale key. */
     public Future<CheckoutOutcome> checkout(CheckoutCommand command) {
-        Decision<PricedBasket> priced = BasketPricing.price(command.lines(), command.currency());
-        if (priced instanceof Decision.Rejected<PricedBasket> rejected) {
-            return Future.succeededFuture(new CheckoutOutcome.Rejected(rejected.rejection()));
-        }
-        PricedBasket basket = ((Decision.Accepted<PricedBasket>) priced).value();
-        Decision<SettledTenders> settled = TenderSplit.settle(basket.payable(), command.tenders());
-        if (settled instanceof Decision.Rejected<SettledTenders> rejected) {
-            return Future.succeededFuture(new CheckoutOutcome.Rejected(rejected.rejection()));
-        }
-        SettledTenders tenders = ((Decision.Accepted<SettledTenders>) settled).value();
-        String fingerprint = RequestFingerprint.of(command);
-        SalesLedger.SaleRecord record = saleRecord(command, basket, tenders, fingerprint);
-        return ledger.record(record).map(result -> {
-            if (result instanceof SalesLedger.RecordResult.Recorded recorded) {
-                return new CheckoutOutcome.Committed(recorded.sale(), false);
+        ZonedDateTime at = storeTime(command.key().storeId());
+        String holdId = HoldIds.of(command.key());
+        return memberContext(command.memberCode(), at, Optional.of(holdId)).compose(member -> {
+            if (member instanceof Decision.Rejected<Optional<MemberContext>> rejected) {
+                return Future.succeededFuture(new CheckoutOutcome.Rejected(rejected.rejection()));
             }
-            CommittedSale existing = ((SalesLedger.RecordResult.AlreadyRecorded) result).existing();
-            return existing.requestFingerprint().equals(fingerprint)
-                    ? new CheckoutOutcome.Committed(existing, true)
-                    : new CheckoutOutcome.Conflict(existing);
+            Optional<MemberContext> context =
+                    ((Decision.Accepted<Optional<MemberContext>>) member).value();
+            UUID orderId = orderIds.next();
+            QuoteRequest request = new QuoteRequest(command.key().storeId(), at, command.lines(),
+                    context.map(MemberContext::snapshot),
+                    context.map(MemberContext::coupons).orElse(List.of()), 0);
+            Decision<CompletedSale> completed =
+                    Checkout.complete(rules, request, command.tenders(), orderId.toString());
+            if (completed instanceof Decision.Rejected<CompletedSale> rejected) {
+                return Future.succeededFuture(new CheckoutOutcome.Rejected(rejected.rejection()));
+            }
+            CompletedSale sale = ((Decision.Accepted<CompletedSale>) completed).value();
+            String fingerprint = RequestFingerprint.of(command);
+            if (context.isEmpty()) {
+                return record(command, sale, orderId, fingerprint, Optional.empty());
+            }
+            return reserveAndRecord(command, context.get(), sale, orderId, fingerprint, holdId);
         });
     }
 
-    private SalesLedger.SaleRecord saleRecord(
-            CheckoutCommand command, PricedBasket basket, SettledTenders tenders,
-            String fingerprint) {
+    private Future<CheckoutOutcome> reserveAndRecord(CheckoutCommand command,
+            MemberContext member, CompletedSale sale, UUID orderId, String fingerprint,
+            String holdId) {
+        LocalDate today = sale.quote().storeLocalDate();
+        long pointsRedeemed = sale.sale().pointsRedeemed();
+        long storedValueFen = sumOf(sale.settled().tenders(), TenderKind.STORED_VALUE);
+        List<String> coupons = new ArrayList<>();
+        for (Coupon coupon : sale.couponsRedeemed()) {
+            coupons.add(coupon.code());
+        }
+        HoldRequest hold = new HoldRequest(member.profile().memberId(), holdId, "",
+                pointsRedeemed, storedValueFen, coupons, today,
+                clock.instant().plus(HOLD_DEADLINE));
+        return hotCopy.reserve(hold).compose(reserved -> {
+            List<LotDraw> draws;
+            if (reserved instanceof ReserveResult.Reserved placed) {
+                draws = placed.draws();
+            } else if (reserved instanceof ReserveResult.Existing existing) {
+                draws = existing.draws();
+            } else {
+                return Future.succeededFuture(refused(reserved));
+            }
+            String generation = hotCopy.generation().orElse("");
+            MemberEffects effects = effects(member, sale, holdId, generation, draws, today,
+                    storedValueFen, coupons, orderId);
+            return record(command, sale, orderId, fingerprint, Optional.of(effects))
+                    .recover(failure -> fenceAndRelease(command, member, holdId)
+                            .transform(released -> Future.failedFuture(failure)));
+        });
+    }
+
+    private MemberEffects effects(MemberContext member, CompletedSale sale, String holdId,
+            String generation, List<LotDraw> draws, LocalDate today, long storedValueFen,
+            List<String> coupons, UUID orderId) {
+        long earned = sale.quote().pointsToEarn();
+        Optional<PointsLot> earnedLot = earned > 0
+                ? Optional.of(new PointsLot(orderId.toString(), earned, today,
+                        rules.expiry().expiryOfLotEarnedOn(today), 0))
+                : Optional.empty();
+        long redeemed = sale.sale().pointsRedeemed();
+        Optional<LocalDate> restart = rules.expiry().restartsOnUse() && redeemed > 0
+                ? Optional.of(today.plusMonths(rules.expiry().months())) : Optional.empty();
+        String tierAfter = sale.memberAfter().map(MemberSnapshot::tierName)
+                .orElse(member.profile().tierName());
+        return new MemberEffects(member.profile().memberId(), holdId, generation, draws,
+                redeemed, earned, earnedLot, today, restart, storedValueFen, coupons, tierAfter,
+                tierRanks.getOrDefault(tierAfter, 0));
+    }
+
+    private Future<CheckoutOutcome> record(CheckoutCommand command, CompletedSale sale,
+            UUID orderId, String fingerprint, Optional<MemberEffects> member) {
+        SalesLedger.SaleRecord record = saleRecord(command, sale, orderId, fingerprint, member);
+        return ledger.record(record).compose(result -> {
+            if (result instanceof RecordResult.Recorded recorded) {
+                member.ifPresent(effects -> commitHold(effects, recorded.outboxId()));
+                return Future.succeededFuture(
+                        new CheckoutOutcome.Committed(recorded.sale(), false));
+            }
+            if (result instanceof RecordResult.Fenced fenced) {
+                Future<FinishResult> released = member.isPresent()
+                        ? balances.release(member.get().memberId(), member.get().holdId())
+                        : Future.succeededFuture(FinishResult.NO_HOLD);
+                return released.map(done -> new CheckoutOutcome.Abandoned(fenced.key()));
+            }
+            CommittedSale existing = ((RecordResult.AlreadyRecorded) result).existing();
+            return Future.succeededFuture(existing.requestFingerprint().equals(fingerprint)
+                    ? new CheckoutOutcome.Committed(existing, true)
+                    : new CheckoutOutcome.Conflict(existing));
+        });
+    }
+
+    /**
+     * Turns the hold into final debits. The terminal is answered without waiting: PostgreSQL
+     * already holds the sale, and the outbox relay redoes this if it does not happen.
+     */
+    private void commitHold(MemberEffects effects, Optional<Long> outboxId) {
+        balances.commit(new HoldCommit(effects.memberId(), effects.holdId(), effects.today(),
+                effects.restartExpiryOn(), effects.earnedLot().map(List::of).orElse(List.of())))
+                .onSuccess(result -> {
+                    if (result == FinishResult.CONFLICT) {
+                        log.error("hold {} was released although its sale committed",
+                                effects.holdId());
+                    } else {
+                        outboxId.ifPresent(outbox::markApplied);
+                    }
+                })
+                .onFailure(error -> log.warn("hold {} not committed in the hot copy yet; the"
+                        + " outbox relay will", effects.holdId(), error));
+    }
+
+    /** After a failed record: release the hold only once the sale can never commit. */
+    private Future<Void> fenceAndRelease(CheckoutCommand command, MemberContext member,
+            String holdId) {
+        return ledger.fence(command.key()).compose(fenced -> fenced
+                ? balances.release(member.profile().memberId(), holdId).mapEmpty()
+                : Future.<Void>succeededFuture())
+                .onFailure(error -> log.warn("hold {} stays held until the janitor fences it",
+                        holdId, error));
+    }
+
+    private static CheckoutOutcome refused(ReserveResult result) {
+        if (result instanceof ReserveResult.InsufficientPoints points) {
+            return rejected(RejectionCode.INSUFFICIENT_POINTS, "the member's points ("
+                    + points.live() + " available now) no longer cover this sale");
+        }
+        if (result instanceof ReserveResult.InsufficientStoredValue storedValue) {
+            return rejected(RejectionCode.STORED_VALUE_OVER_BALANCE, "the member's stored"
+                    + " value (" + storedValue.availableFen() + " fen available now) no longer"
+                    + " covers this sale");
+        }
+        ReserveResult.CouponUnavailable coupon = (ReserveResult.CouponUnavailable) result;
+        return rejected(RejectionCode.COUPON_ALREADY_USED, "coupon " + coupon.couponId()
+                + " is no longer available");
+    }
+
+    private static CheckoutOutcome rejected(RejectionCode code, String explanation) {
+        return new CheckoutOutcome.Rejected(
+                io.kassa.engine.core.decision.Rejection.of(code, explanation));
+    }
+
+    /**
+     * The member of a quote or checkout, or none. On a checkout retry ({@code holdId} names a
+     * hold that exists), what the first attempt holds is added back, so the retry is judged on
+     * the balances the first attempt saw.
+     */
+    private Future<Decision<Optional<MemberContext>>> memberContext(
+            Optional<String> memberCode, ZonedDateTime at, Optional<String> holdId) {
+        if (memberCode.isEmpty()) {
+            return Future.succeededFuture(Decision.accept(Optional.empty()));
+        }
+        return directory.find(memberCode.get()).compose(profile -> {
+            if (profile.isEmpty()) {
+                return Future.succeededFuture(Decision.reject(RejectionCode.UNKNOWN_MEMBER,
+                        "no member has the code or phone number presented"));
+            }
+            String memberId = profile.get().memberId();
+            Future<Optional<HoldView>> hold = holdId.isPresent()
+                    ? balances.hold(memberId, holdId.get())
+                    : Future.succeededFuture(Optional.empty());
+            Future<MemberBalances.HotMember> hot = hotCopy.member(memberId);
+            Future<List<MemberDirectory.CouponRecord>> coupons =
+                    directory.availableCoupons(memberId, at.toInstant());
+            return Future.all(hold, hot, coupons).map(all -> Decision.accept(Optional.of(
+                    context(profile.get(), hot.result(), hold.result(), coupons.result()))));
+        });
+    }
+
+    private MemberContext context(MemberProfile profile, MemberBalances.HotMember hot,
+            Optional<HoldView> hold, List<MemberDirectory.CouponRecord> records) {
+        PointsWallet wallet = new PointsWallet(hot.lots());
+        long storedValueFen = hot.storedValueFen();
+        List<String> heldCoupons = List.of();
+        if (hold.isPresent() && !"R".equals(hold.get().state())) {
+            wallet = wallet.restore(hold.get().draws(), hold.get().points());
+            storedValueFen += hold.get().storedValueFen();
+            heldCoupons = hold.get().couponIds();
+        }
+        List<Coupon> coupons = new ArrayList<>();
+        for (MemberDirectory.CouponRecord record : records) {
+            String state = hot.couponStates().getOrDefault(record.couponId(), "");
+            if (!"A".equals(state) && !heldCoupons.contains(record.couponId())) {
+                continue;
+            }
+            rules.couponTemplate(record.templateId()).ifPresent(template -> coupons.add(
+                    new Coupon(record.couponId(), template, record.memberId(),
+                            record.validFrom(), record.validUntil(), false)));
+        }
+        MemberSnapshot snapshot = new MemberSnapshot(profile.memberId(), profile.tierName(),
+                profile.lifetimeEarnedPoints(), wallet, storedValueFen, profile.birthMonth(),
+                profile.completedOrders(), profile.lastOrderOn());
+        return new MemberContext(profile, snapshot, coupons);
+    }
+
+    private SalesLedger.SaleRecord saleRecord(CheckoutCommand command, CompletedSale sale,
+            UUID orderId, String fingerprint, Optional<MemberEffects> member) {
+        var basket = sale.quote().basket();
         List<CommittedSale.Line> saleLines = new ArrayList<>(basket.lines().size());
         List<SalesLedger.RecordedLine> recordedLines = new ArrayList<>(basket.lines().size());
         for (PricedLine line : basket.lines()) {
@@ -77,15 +324,36 @@ public final class CheckoutService {
                     line.net().amountMinor()));
         }
         List<SalesLedger.RecordedTender> recordedTenders = new ArrayList<>();
-        for (int index = 0; index < tenders.tenders().size(); index++) {
-            Tender tender = tenders.tenders().get(index);
+        List<Tender> tenders = sale.settled().tenders();
+        for (int index = 0; index < tenders.size(); index++) {
+            Tender tender = tenders.get(index);
             recordedTenders.add(new SalesLedger.RecordedTender(index + 1, tender.kind().name(),
                     tender.amount().amountMinor(), tender.received().amountMinor()));
         }
-        CommittedSale sale = new CommittedSale(orderIds.next(), command.key(), fingerprint,
-                command.currency(), saleLines, basket.payable(), tenders.change(),
-                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
-        return new SalesLedger.SaleRecord(sale, recordedLines, recordedTenders,
-                SalePosting.entries(command.key().storeId(), basket, tenders));
+        long earned = member.map(MemberEffects::pointsEarned).orElse(0L);
+        long redeemed = member.map(MemberEffects::pointsRedeemed).orElse(0L);
+        CommittedSale committed = new CommittedSale(orderId, command.key(), fingerprint,
+                command.currency(), saleLines, basket.payable(), sale.settled().change(),
+                clock.instant().truncatedTo(ChronoUnit.MICROS),
+                member.map(MemberEffects::memberId), earned, redeemed);
+        return new SalesLedger.SaleRecord(committed, recordedLines, recordedTenders,
+                SalePosting.entries(command.key().storeId(), member.map(MemberEffects::memberId),
+                        basket, sale.settled(), earned, redeemed),
+                member);
+    }
+
+    private ZonedDateTime storeTime(String storeId) {
+        return clock.instant().atZone(rules.forStore(storeId).map(StoreRules::store)
+                .map(Store::zone).orElse(ZoneOffset.UTC));
+    }
+
+    private static long sumOf(List<Tender> tenders, TenderKind kind) {
+        long sum = 0;
+        for (Tender tender : tenders) {
+            if (tender.kind() == kind) {
+                sum = Math.addExact(sum, tender.amount().amountMinor());
+            }
+        }
+        return sum;
     }
 }

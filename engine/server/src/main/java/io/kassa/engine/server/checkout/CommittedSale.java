@@ -4,6 +4,8 @@ import io.kassa.engine.core.money.CurrencyCode;
 import io.kassa.engine.core.money.Money;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -14,10 +16,20 @@ import java.util.UUID;
  */
 public record CommittedSale(
         UUID orderId, SaleKey key, String requestFingerprint, CurrencyCode currency,
-        List<Line> lines, Money payable, Money change, Instant committedAt) {
+        List<Line> lines, Money payable, Money change, Instant committedAt,
+        Optional<String> memberId, long pointsEarned, long pointsRedeemed) {
 
     public CommittedSale {
         lines = List.copyOf(lines);
+        Objects.requireNonNull(memberId, "memberId");
+    }
+
+    /** A sale without a member. */
+    public CommittedSale(UUID orderId, SaleKey key, String requestFingerprint,
+            CurrencyCode currency, List<Line> lines, Money payable, Money change,
+            Instant committedAt) {
+        this(orderId, key, requestFingerprint, currency, lines, payable, change, committedAt,
+                Optional.empty(), 0, 0);
     }
 
     public record Line(int lineNumber, String sku, Money gross, Money discount, Money net) {

@@ -18,8 +18,17 @@ import java.util.Optional;
  */
 public interface MemberBalances {
 
+    /** The generation the hot copy says it holds, or empty when it holds none (lost, new). */
+    Future<Optional<String>> generation();
+
+    /** Marks the hot copy as holding {@code generation} (after PostgreSQL moved to it). */
+    Future<Void> publishGeneration(String generation);
+
     /** The member's state as the hot copy holds it, or empty when not loaded. */
     Future<Optional<HotMember>> read(String memberId);
+
+    /** The hold of a sale, if this hot copy has it (a retry finds its first attempt's hold). */
+    Future<Optional<HoldView>> hold(String memberId, String holdId);
 
     /** Installs a member's state read from PostgreSQL, unless already loaded in generation. */
     Future<Void> load(String generation, MemberRecord member);
@@ -29,6 +38,20 @@ public interface MemberBalances {
     Future<FinishResult> commit(HoldCommit commit);
 
     Future<FinishResult> release(String memberId, String holdId);
+
+    /**
+     * A hold as it stands.
+     *
+     * @param state H (held), C (committed) or R (released)
+     */
+    record HoldView(String state, long points, long storedValueFen, List<LotDraw> draws,
+            List<String> couponIds) {
+
+        public HoldView {
+            draws = List.copyOf(draws);
+            couponIds = List.copyOf(couponIds);
+        }
+    }
 
     /** A hold to place for one sale. */
     record HoldRequest(

@@ -9,7 +9,7 @@ import java.util.HexFormat;
 
 /**
  * A SHA-256 digest of everything in a checkout that decides its outcome (currency, lines,
- * tenders), over a canonical length-prefixed encoding so that no two different requests can
+ * member, tenders), over a canonical length-prefixed encoding so that no two different requests can
  * produce the same input bytes. A retry must carry the same fingerprint; the same sale id with
  * another fingerprint is a conflict, not a retry.
  */
@@ -30,6 +30,7 @@ public final class RequestFingerprint {
             updateLong(digest, line.unitPrice().amountMinor());
             updateLong(digest, line.quantity());
         }
+        update(digest, command.memberCode().orElse(""));
         updateLong(digest, command.tenders().size());
         for (Tender tender : command.tenders()) {
             update(digest, tender.kind().name());

@@ -1,8 +1,13 @@
 package io.kassa.engine.server.checkout;
 
 import io.kassa.engine.core.ledger.LedgerEntry;
+import io.kassa.engine.core.points.LotDraw;
+import io.kassa.engine.core.points.PointsLot;
 import io.vertx.core.Future;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The port through which a checkout becomes durable: the sale, its lines and tenders and its
@@ -19,15 +24,52 @@ public interface SalesLedger {
      */
     Future<RecordResult> record(SaleRecord sale);
 
-    /** A sale to write: what the terminal will be told plus what the books need. */
+    /**
+     * A sale to write: what the terminal will be told plus what the books need, and what it
+     * does to its member if it has one.
+     */
     record SaleRecord(
             CommittedSale sale, List<RecordedLine> lines, List<RecordedTender> tenders,
-            List<LedgerEntry> entries) {
+            List<LedgerEntry> entries, Optional<MemberEffects> member) {
 
         public SaleRecord {
             lines = List.copyOf(lines);
             tenders = List.copyOf(tenders);
             entries = List.copyOf(entries);
+            Objects.requireNonNull(member, "member");
+        }
+
+        public SaleRecord(CommittedSale sale, List<RecordedLine> lines,
+                List<RecordedTender> tenders, List<LedgerEntry> entries) {
+            this(sale, lines, tenders, entries, Optional.empty());
+        }
+    }
+
+    /**
+     * A member sale's effects, as reserved in the hot copy: the exact lot draws the hold made,
+     * the stored value and coupons it holds, and what the sale adds (the earned lot, lifetime
+     * points, an upgraded tier, a rolling restart of lot expiries).
+     *
+     * @param generation the hot copy's generation the hold was made in; the commit aborts if
+     *     it is no longer current
+     */
+    record MemberEffects(
+            String memberId, String holdId, String generation, List<LotDraw> draws,
+            long pointsRedeemed, long pointsEarned, Optional<PointsLot> earnedLot,
+            LocalDate today, Optional<LocalDate> restartExpiryOn, long storedValueSpentFen,
+            List<String> couponIds, String tierAfter, int tierRankAfter) {
+
+        public MemberEffects {
+            draws = List.copyOf(draws);
+            couponIds = List.copyOf(couponIds);
+            long drawn = 0;
+            for (LotDraw draw : draws) {
+                drawn = Math.addExact(drawn, draw.points());
+            }
+            if (drawn != pointsRedeemed) {
+                throw new IllegalArgumentException("draws of " + drawn
+                        + " points must equal the " + pointsRedeemed + " redeemed");
+            }
         }
     }
 
@@ -40,10 +82,29 @@ public interface SalesLedger {
     }
 
     sealed interface RecordResult {
-        record Recorded(CommittedSale sale) implements RecordResult {
+        /**
+         * @param outboxId the outbox row carrying the member's effects to the hot copy, when the
+         *     sale has a member
+         */
+        record Recorded(CommittedSale sale, Optional<Long> outboxId) implements RecordResult {
+            public Recorded(CommittedSale sale) {
+                this(sale, Optional.empty());
+            }
         }
 
         record AlreadyRecorded(CommittedSale existing) implements RecordResult {
         }
+
+        /** The sale key was fenced (abandoned past its hold's deadline): it never commits. */
+        record Fenced(SaleKey key) implements RecordResult {
+        }
     }
+
+    /**
+     * Makes a sale impossible to commit from now on, unless it already is committed: the
+     * conditional write a hold's release waits for.
+     *
+     * @return true when the sale is (now) fenced, false when it had already committed
+     */
+    Future<Boolean> fence(SaleKey key);
 }

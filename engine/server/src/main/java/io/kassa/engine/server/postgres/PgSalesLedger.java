@@ -6,6 +6,7 @@ import io.kassa.engine.core.money.Money;
 import io.kassa.engine.server.checkout.CommittedSale;
 import io.kassa.engine.server.checkout.TimeOrderedIds;
 import io.kassa.engine.server.checkout.SaleKey;
+import io.kassa.engine.server.checkout.HotCopyLostException;
 import io.kassa.engine.server.checkout.SalesLedger;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,6 +21,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -39,12 +42,26 @@ public final class PgSalesLedger implements SalesLedger {
     private static final String INSERT_ORDERS = """
             insert into sales_order (order_id, store_id, terminal_id, sale_id,
                 request_fingerprint, currency, subtotal_fen, discount_fen, payable_fen,
-                change_fen, committed_at)
+                change_fen, committed_at, member_id, points_earned, points_spent)
             select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
                 $6::text[], $7::int8[], $8::int8[], $9::int8[], $10::int8[],
-                $11::timestamptz[])
+                $11::timestamptz[], $12::text[], $13::int8[], $14::int8[])
             on conflict (store_id, terminal_id, sale_id) do nothing
             returning order_id""";
+
+    private static final String FENCE = """
+            insert into sales_order (order_id, store_id, terminal_id, sale_id,
+                request_fingerprint, currency, subtotal_fen, discount_fen, payable_fen,
+                change_fen, committed_at, status)
+            values ($1, $2, $3, $4, '', 'CNY', 0, 0, 0, 0, now(), 'ABANDONED')
+            on conflict (store_id, terminal_id, sale_id) do nothing""";
+
+    private static final String SALE_STATUS = """
+            select status from sales_order
+             where store_id = $1 and terminal_id = $2 and sale_id = $3""";
+
+    private static final String CURRENT_GENERATION = """
+            select generation from redis_generation for share""";
 
     private static final String INSERT_LINES = """
             insert into order_line (order_id, line_number, sku, category, name,
@@ -65,7 +82,8 @@ public final class PgSalesLedger implements SalesLedger {
             select * from unnest($1::uuid[], $2::int4[], $3::text[], $4::int8[], $5::text[])""";
 
     private static final String SELECT_ORDER = """
-            select order_id, request_fingerprint, currency, payable_fen, change_fen, committed_at
+            select order_id, request_fingerprint, currency, payable_fen, change_fen, committed_at,
+                   status, member_id, points_earned, points_spent
               from sales_order where store_id = $1 and terminal_id = $2 and sale_id = $3""";
 
     private static final String SELECT_LINES = """
@@ -107,17 +125,57 @@ public final class PgSalesLedger implements SalesLedger {
 
     /** Records every sale of {@code batch} in one transaction; one result per sale, in order. */
     Future<List<RecordResult>> recordBatch(List<SaleRecord> batch) {
-        return pool.withTransaction(connection -> insertOrders(connection, batch)
+        return pool.withTransaction(connection -> checkGeneration(connection, batch)
+                .compose(checked -> insertOrders(connection, batch))
                 .compose(inserted -> {
                     List<SaleRecord> fresh = new ArrayList<>(batch.size());
+                    List<SaleRecord> freshMemberSales = new ArrayList<>();
                     for (SaleRecord record : batch) {
                         if (inserted.contains(record.sale().orderId())) {
                             fresh.add(record);
+                            if (record.member().isPresent()) {
+                                freshMemberSales.add(record);
+                            }
                         }
                     }
                     return insertDetails(connection, fresh)
-                            .compose(done -> results(connection, batch, inserted));
+                            .compose(done -> PgMemberEffects.write(connection, freshMemberSales))
+                            .compose(outboxIds -> results(connection, batch, inserted,
+                                    outboxIds));
                 }));
+    }
+
+    /**
+     * Holds made in a hot copy that has since been lost must not commit: the rebuild has read
+     * (or is about to read) the truth without them. Reading the generation FOR SHARE makes a
+     * rebuild's generation change wait for this transaction, and this transaction see it.
+     */
+    private Future<Void> checkGeneration(SqlConnection connection, List<SaleRecord> batch) {
+        boolean anyMember = batch.stream().anyMatch(record -> record.member().isPresent());
+        if (!anyMember) {
+            return Future.succeededFuture();
+        }
+        return connection.preparedQuery(CURRENT_GENERATION).execute().compose(rows -> {
+            String current = rows.iterator().next().getString("generation");
+            for (SaleRecord record : batch) {
+                if (record.member().isPresent()
+                        && !record.member().get().generation().equals(current)) {
+                    return Future.failedFuture(new HotCopyLostException("sale "
+                            + record.sale().key() + " holds balances in generation "
+                            + record.member().get().generation() + ", current is " + current));
+                }
+            }
+            return Future.succeededFuture();
+        });
+    }
+
+    @Override
+    public Future<Boolean> fence(SaleKey key) {
+        Tuple sale = Tuple.of(ids.next(), key.storeId(), key.terminalId(), key.saleId());
+        return pool.preparedQuery(FENCE).execute(sale)
+                .compose(done -> pool.preparedQuery(SALE_STATUS).execute(
+                        Tuple.of(key.storeId(), key.terminalId(), key.saleId())))
+                .map(rows -> "ABANDONED".equals(rows.iterator().next().getString("status")));
     }
 
     private Future<Set<UUID>> insertOrders(SqlConnection connection, List<SaleRecord> batch) {
@@ -133,6 +191,9 @@ public final class PgSalesLedger implements SalesLedger {
         Long[] payables = new Long[size];
         Long[] changes = new Long[size];
         OffsetDateTime[] committedAt = new OffsetDateTime[size];
+        String[] members = new String[size];
+        Long[] pointsEarned = new Long[size];
+        Long[] pointsSpent = new Long[size];
         for (int index = 0; index < size; index++) {
             SaleRecord record = batch.get(index);
             CommittedSale sale = record.sale();
@@ -153,12 +214,17 @@ public final class PgSalesLedger implements SalesLedger {
             payables[index] = sale.payable().amountMinor();
             changes[index] = sale.change().amountMinor();
             committedAt[index] = OffsetDateTime.ofInstant(sale.committedAt(), ZoneOffset.UTC);
+            members[index] = record.member().map(MemberEffects::memberId).orElse(null);
+            pointsEarned[index] = record.member().map(MemberEffects::pointsEarned).orElse(0L);
+            pointsSpent[index] = record.member().map(MemberEffects::pointsRedeemed).orElse(0L);
         }
         Tuple arguments = Tuple.tuple().addArrayOfUUID(orderIds).addArrayOfString(stores)
                 .addArrayOfString(terminals).addArrayOfString(saleIds)
                 .addArrayOfString(fingerprints).addArrayOfString(currencies)
                 .addArrayOfLong(subtotals).addArrayOfLong(discounts).addArrayOfLong(payables)
-                .addArrayOfLong(changes).addArrayOfOffsetDateTime(committedAt);
+                .addArrayOfLong(changes).addArrayOfOffsetDateTime(committedAt)
+                .addArrayOfString(members).addArrayOfLong(pointsEarned)
+                .addArrayOfLong(pointsSpent);
         return connection.preparedQuery(INSERT_ORDERS).execute(arguments).map(rows -> {
             Set<UUID> inserted = new HashSet<>();
             for (Row row : rows) {
@@ -286,14 +352,18 @@ public final class PgSalesLedger implements SalesLedger {
                 .mapEmpty();
     }
 
-    private Future<List<RecordResult>> results(
-            SqlConnection connection, List<SaleRecord> batch, Set<UUID> inserted) {
+    private Future<List<RecordResult>> results(SqlConnection connection,
+            List<SaleRecord> batch, Set<UUID> inserted, Map<String, Long> outboxIds) {
         List<Future<RecordResult>> results = new ArrayList<>(batch.size());
         for (SaleRecord record : batch) {
-            results.add(inserted.contains(record.sale().orderId())
-                    ? Future.succeededFuture(new RecordResult.Recorded(record.sale()))
-                    : findSale(connection, record.sale().key())
-                            .map(RecordResult.AlreadyRecorded::new));
+            if (inserted.contains(record.sale().orderId())) {
+                Optional<Long> outboxId = record.member()
+                        .map(effects -> outboxIds.get(effects.holdId()));
+                results.add(Future.succeededFuture(
+                        new RecordResult.Recorded(record.sale(), outboxId)));
+            } else {
+                results.add(findSale(connection, record.sale().key()));
+            }
         }
         return Future.all(results).map(all -> {
             List<RecordResult> list = new ArrayList<>(batch.size());
@@ -316,7 +386,7 @@ public final class PgSalesLedger implements SalesLedger {
     }
 
     /** Reads a recorded sale back in the shape the terminal was first told. */
-    private static Future<CommittedSale> findSale(SqlConnection connection, SaleKey key) {
+    private static Future<RecordResult> findSale(SqlConnection connection, SaleKey key) {
         return connection.preparedQuery(SELECT_ORDER)
                 .execute(Tuple.of(key.storeId(), key.terminalId(), key.saleId()))
                 .compose(orders -> {
@@ -325,9 +395,13 @@ public final class PgSalesLedger implements SalesLedger {
                                 "sale " + key + " conflicted but cannot be read back"));
                     }
                     Row order = orders.iterator().next();
+                    if ("ABANDONED".equals(order.getString("status"))) {
+                        return Future.succeededFuture(new RecordResult.Fenced(key));
+                    }
                     return connection.preparedQuery(SELECT_LINES)
                             .execute(Tuple.of(order.getUUID("order_id")))
-                            .map(lines -> toSale(key, order, lines));
+                            .map(lines -> new RecordResult.AlreadyRecorded(
+                                    toSale(key, order, lines)));
                 });
     }
 
@@ -347,6 +421,8 @@ public final class PgSalesLedger implements SalesLedger {
                 order.getString("request_fingerprint"), currency, lines,
                 Money.ofMinor(order.getLong("payable_fen"), currency),
                 Money.ofMinor(order.getLong("change_fen"), currency),
-                order.getOffsetDateTime("committed_at").toInstant());
+                order.getOffsetDateTime("committed_at").toInstant(),
+                Optional.ofNullable(order.getString("member_id")),
+                order.getLong("points_earned"), order.getLong("points_spent"));
     }
 }

@@ -42,6 +42,20 @@ public final class RedisMemberBalances implements MemberBalances {
         this.redis = redis;
     }
 
+    /** The one global key: which generation of PostgreSQL's truth this Redis holds. */
+    static final String GENERATION_KEY = "kassa:generation";
+
+    @Override
+    public Future<Optional<String>> generation() {
+        return redis.get(GENERATION_KEY).map(value -> Optional.ofNullable(value)
+                .map(Response::toString));
+    }
+
+    @Override
+    public Future<Void> publishGeneration(String generation) {
+        return redis.set(List.of(GENERATION_KEY, generation)).mapEmpty();
+    }
+
     static List<String> memberKeys(String memberId) {
         String prefix = "kassa:{m:" + memberId + "}:";
         return List.of(prefix + "bal", prefix + "lots", prefix + "lot", prefix + "cpn");
@@ -75,6 +89,21 @@ public final class RedisMemberBalances implements MemberBalances {
             return Optional.of(new HotMember(generation, longOf(reply.get(1)),
                     longOf(reply.get(2)), longOf(reply.get(3)), lots, coupons));
         });
+    }
+
+    @Override
+    public Future<Optional<HoldView>> hold(String memberId, String holdId) {
+        return redis.hmget(List.of(holdKeys(memberId, holdId).get(4), "st", "pts", "sv",
+                "draws", "cpn")).map(reply -> {
+                    if (reply.get(0) == null) {
+                        return Optional.<HoldView>empty();
+                    }
+                    String coupons = reply.get(4) == null ? "" : reply.get(4).toString();
+                    return Optional.of(new HoldView(reply.get(0).toString(),
+                            longOf(reply.get(1)), longOf(reply.get(2)),
+                            parseDraws(reply.get(3) == null ? "" : reply.get(3).toString()),
+                            coupons.isEmpty() ? List.of() : List.of(coupons.split(","))));
+                });
     }
 
     @Override

@@ -1,0 +1,99 @@
+package io.kassa.engine.server;
+
+import io.kassa.engine.core.rules.ChainRules;
+import io.kassa.engine.server.checkout.CheckoutService;
+import io.kassa.engine.server.checkout.HotCopy;
+import io.kassa.engine.server.checkout.OutboxRelay;
+import io.kassa.engine.server.postgres.PgGenerationFence;
+import io.kassa.engine.server.postgres.PgMemberDirectory;
+import io.kassa.engine.server.postgres.PgOutbox;
+import io.kassa.engine.server.postgres.PgSalesLedger;
+import io.kassa.engine.server.redis.RedisMemberBalances;
+import io.kassa.engine.server.rules.ChainRulesSource;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checkout and everything it stands on, wired: the chain's rules, the PostgreSQL ledger
+ * with group commit, the Redis hot copy of member balances with its generation watch, the
+ * outbox and its relay. Background duties run on timers of the engine's Vert.x.
+ */
+public final class CheckoutAssembly {
+
+    private static final Logger log = LoggerFactory.getLogger(CheckoutAssembly.class);
+
+    /** How often the hot copy's generation is checked (a lost Redis is noticed this fast). */
+    public static final long GENERATION_CHECK_MILLIS = 500;
+
+    /** How often the outbox relay looks for effects the hot copy has not applied. */
+    public static final long OUTBOX_RELAY_MILLIS = 1_000;
+
+    private final Vertx vertx;
+    private final CheckoutService checkout;
+    private final PgSalesLedger ledger;
+    private final RedisMemberBalances balances;
+    private final HotCopy hotCopy;
+    private final PgOutbox outbox;
+    private final OutboxRelay relay;
+    private final long generationTimer;
+    private final long relayTimer;
+
+    private CheckoutAssembly(Vertx vertx, ChainRules rules, Pool pool, Redis redis,
+            Clock clock) {
+        this.vertx = vertx;
+        this.ledger = new PgSalesLedger(vertx, pool, clock,
+                PgSalesLedger.GroupCommitOptions.DEFAULTS);
+        this.balances = new RedisMemberBalances(RedisAPI.api(redis));
+        PgMemberDirectory directory = new PgMemberDirectory(pool);
+        this.hotCopy = new HotCopy(balances, directory, new PgGenerationFence(pool));
+        this.outbox = new PgOutbox(vertx, pool);
+        this.relay = new OutboxRelay(outbox, balances);
+        this.checkout = new CheckoutService(rules, ledger, hotCopy, directory, balances, outbox,
+                clock);
+        this.generationTimer = vertx.setPeriodic(GENERATION_CHECK_MILLIS, id -> hotCopy.check()
+                .onFailure(error -> log.warn("hot copy generation check failed", error)));
+        this.relayTimer = vertx.setPeriodic(OUTBOX_RELAY_MILLIS, id -> relay
+                .relayOnce(OutboxRelay.GRACE)
+                .onFailure(error -> log.warn("outbox relay failed", error)));
+    }
+
+    /** Wires everything and completes once the hot copy's generation is settled. */
+    public static Future<CheckoutAssembly> start(Vertx vertx, Pool pool, Redis redis,
+            Clock clock) {
+        ChainRules rules = ChainRulesSource.fromEnvironment(System.getenv());
+        CheckoutAssembly assembly = new CheckoutAssembly(vertx, rules, pool, redis, clock);
+        return assembly.hotCopy.check().map(ready -> assembly);
+    }
+
+    public CheckoutService checkout() {
+        return checkout;
+    }
+
+    public PgSalesLedger ledger() {
+        return ledger;
+    }
+
+    public HotCopy hotCopy() {
+        return hotCopy;
+    }
+
+    public OutboxRelay relay() {
+        return relay;
+    }
+
+    public RedisMemberBalances balances() {
+        return balances;
+    }
+
+    public void close() {
+        vertx.cancelTimer(generationTimer);
+        vertx.cancelTimer(relayTimer);
+        outbox.close(vertx);
+    }
+}

@@ -1,0 +1,28 @@
+package io.kassa.engine.server.checkout;
+
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The port to members and their coupons as PostgreSQL records them. */
+public interface MemberDirectory {
+
+    /** The member whose member code or phone number this is. */
+    Future<Optional<MemberProfile>> find(String memberCodeOrPhone);
+
+    /** A member's balances as the source of truth holds them, to (re)load the hot copy. */
+    Future<MemberBalances.MemberRecord> balances(String memberId);
+
+    /** Member ids in order, after {@code afterMemberId} ("" for the first page). */
+    Future<List<String>> memberIds(String afterMemberId, int limit);
+
+    /** The member's coupons that are available (not redeemed, not void) at {@code at}. */
+    Future<List<CouponRecord>> availableCoupons(String memberId, Instant at);
+
+    /** A coupon as issued: its template (in the chain's rules) and validity. */
+    record CouponRecord(
+            String couponId, String templateId, Optional<String> memberId, Instant validFrom,
+            Instant validUntil) {
+    }
+}

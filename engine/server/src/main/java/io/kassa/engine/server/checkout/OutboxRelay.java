@@ -1,0 +1,103 @@
+package io.kassa.engine.server.checkout;
+
+import io.kassa.engine.core.points.PointsLot;
+import io.kassa.engine.server.checkout.MemberBalances.FinishResult;
+import io.kassa.engine.server.checkout.MemberBalances.HoldCommit;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies to the hot copy what PostgreSQL committed but the hot copy may not have seen: the
+ * engine crashed between the two, or Redis did not answer. Every application is the idempotent
+ * commit of a hold, so applying twice changes nothing. Runs on one node's timer, but running
+ * on several at once is equally safe.
+ */
+public final class OutboxRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    /** Rows younger than this are left to the engine's own post-commit apply. */
+    public static final Duration GRACE = Duration.ofSeconds(2);
+
+    public static final int BATCH_MAX = 200;
+
+    private final Outbox outbox;
+    private final MemberBalances balances;
+
+    public OutboxRelay(Outbox outbox, MemberBalances balances) {
+        this.outbox = outbox;
+        this.balances = balances;
+    }
+
+    /** Applies one batch of pending rows; completes with how many were applied. */
+    public Future<Integer> relayOnce(Duration olderThan) {
+        return outbox.pending(olderThan, BATCH_MAX).compose(pending -> {
+            List<Future<Long>> applied = new ArrayList<>(pending.size());
+            for (Outbox.Pending row : pending) {
+                applied.add(apply(row));
+            }
+            return Future.join(applied).transform(done -> {
+                List<Long> ids = new ArrayList<>();
+                for (Future<Long> result : applied) {
+                    if (result.succeeded()) {
+                        ids.add(result.result());
+                    } else {
+                        log.warn("outbox row not applied yet", result.cause());
+                    }
+                }
+                return outbox.markAppliedNow(ids).map(marked -> ids.size());
+            });
+        });
+    }
+
+    private Future<Long> apply(Outbox.Pending row) {
+        HoldCommit commit = commitOf(row);
+        return balances.commit(commit).compose(result -> {
+            if (result == FinishResult.CONFLICT) {
+                // The hold was released although its sale committed: a fencing bug. The
+                // reconciler reports the member; nothing here can make it right blindly.
+                log.error("hold {} of member {} was released but its sale committed",
+                        row.holdId(), row.memberId());
+            }
+            return Future.succeededFuture(row.outboxId());
+        });
+    }
+
+    /** What the hot copy's commit of a member sale needs, as the outbox row stores it. */
+    public static JsonObject payloadOf(SalesLedger.MemberEffects effects) {
+        JsonArray earned = new JsonArray();
+        effects.earnedLot().ifPresent(lot -> earned.add(new JsonObject()
+                .put("lotId", lot.lotId()).put("points", lot.points())
+                .put("earnedOn", lot.earnedOn().toString())
+                .put("expiresOn", lot.expiresOn().toString())));
+        JsonObject payload = new JsonObject().put("today", effects.today().toString())
+                .put("earnedLots", earned);
+        effects.restartExpiryOn().ifPresent(day -> payload.put("restartExpiryOn", day.toString()));
+        return payload;
+    }
+
+    /** The commit an outbox row describes (the inverse of {@link #payloadOf}). */
+    static HoldCommit commitOf(Outbox.Pending row) {
+        JsonObject payload = row.payload();
+        List<PointsLot> earned = new ArrayList<>();
+        JsonArray lots = payload.getJsonArray("earnedLots", new JsonArray());
+        for (int index = 0; index < lots.size(); index++) {
+            JsonObject lot = lots.getJsonObject(index);
+            earned.add(new PointsLot(lot.getString("lotId"), lot.getLong("points"),
+                    LocalDate.parse(lot.getString("earnedOn")),
+                    LocalDate.parse(lot.getString("expiresOn")), 0));
+        }
+        return new HoldCommit(row.memberId(), row.holdId(),
+                LocalDate.parse(payload.getString("today")),
+                Optional.ofNullable(payload.getString("restartExpiryOn")).map(LocalDate::parse),
+                earned);
+    }
+}

@@ -1,0 +1,129 @@
+package io.kassa.engine.server.postgres;
+
+import io.kassa.engine.core.points.PointsLot;
+import io.kassa.engine.server.checkout.MemberBalances.MemberRecord;
+import io.kassa.engine.server.checkout.MemberDirectory;
+import io.kassa.engine.server.checkout.MemberProfile;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.Month;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link MemberDirectory} on PostgreSQL. */
+public final class PgMemberDirectory implements MemberDirectory {
+
+    private static final String FIND = """
+            select member_id, member_code, tier, lifetime_earned_points, birth_month,
+                   completed_orders, last_order_on
+              from member where member_code = $1 or phone = $1
+             order by (member_code = $1) desc limit 1""";
+
+    private static final String STORED_VALUE = """
+            select coalesce((select balance_fen from stored_value_balance
+                              where member_id = $1), 0) as balance_fen""";
+
+    private static final String LOTS = """
+            select lot_id, points_remaining, earned_on, expires_on, birthday_extended_year
+              from points_lot where member_id = $1 and points_remaining > 0""";
+
+    private static final String COUPON_STATES = """
+            select coupon_id, state, redeemed_order_id from coupon
+             where member_id = $1 and state <> 'VOID'""";
+
+    private static final String AVAILABLE_COUPONS = """
+            select coupon_id, template_id, member_id, valid_from, valid_until from coupon
+             where member_id = $1 and state = 'AVAILABLE' and valid_until > $2
+             order by valid_until, coupon_id""";
+
+    private static final String MEMBER_IDS = """
+            select member_id from member where member_id > $1 order by member_id limit $2""";
+
+    private final Pool pool;
+
+    public PgMemberDirectory(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public Future<Optional<MemberProfile>> find(String memberCodeOrPhone) {
+        return pool.preparedQuery(FIND).execute(Tuple.of(memberCodeOrPhone)).map(rows -> {
+            if (rows.rowCount() == 0) {
+                return Optional.empty();
+            }
+            Row row = rows.iterator().next();
+            Integer birthMonth = row.getInteger("birth_month");
+            return Optional.of(new MemberProfile(row.getString("member_id"),
+                    row.getString("member_code"), row.getString("tier"),
+                    row.getLong("lifetime_earned_points"),
+                    Optional.ofNullable(birthMonth).map(Month::of),
+                    row.getInteger("completed_orders"),
+                    Optional.ofNullable(row.getLocalDate("last_order_on"))));
+        });
+    }
+
+    @Override
+    public Future<MemberRecord> balances(String memberId) {
+        Tuple member = Tuple.of(memberId);
+        Future<Long> storedValue = pool.preparedQuery(STORED_VALUE).execute(member)
+                .map(rows -> rows.iterator().next().getLong("balance_fen"));
+        Future<List<PointsLot>> lots = pool.preparedQuery(LOTS).execute(member).map(rows -> {
+            List<PointsLot> list = new ArrayList<>();
+            for (Row row : rows) {
+                list.add(new PointsLot(row.getString("lot_id"), row.getLong("points_remaining"),
+                        row.getLocalDate("earned_on"), row.getLocalDate("expires_on"),
+                        row.getInteger("birthday_extended_year")));
+            }
+            return list;
+        });
+        Future<Map<String, String>> coupons = pool.preparedQuery(COUPON_STATES).execute(member)
+                .map(rows -> {
+                    Map<String, String> states = new HashMap<>();
+                    for (Row row : rows) {
+                        states.put(row.getString("coupon_id"),
+                                "AVAILABLE".equals(row.getString("state")) ? "A"
+                                        : "R:" + row.getUUID("redeemed_order_id"));
+                    }
+                    return states;
+                });
+        return Future.all(storedValue, lots, coupons).map(all -> new MemberRecord(memberId,
+                storedValue.result(), lots.result(), coupons.result()));
+    }
+
+    @Override
+    public Future<List<String>> memberIds(String afterMemberId, int limit) {
+        return pool.preparedQuery(MEMBER_IDS).execute(Tuple.of(afterMemberId, limit))
+                .map(rows -> {
+                    List<String> ids = new ArrayList<>(rows.rowCount());
+                    for (Row row : rows) {
+                        ids.add(row.getString("member_id"));
+                    }
+                    return ids;
+                });
+    }
+
+    @Override
+    public Future<List<CouponRecord>> availableCoupons(String memberId, Instant at) {
+        return pool.preparedQuery(AVAILABLE_COUPONS)
+                .execute(Tuple.of(memberId, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
+                .map(rows -> {
+                    List<CouponRecord> list = new ArrayList<>();
+                    for (Row row : rows) {
+                        list.add(new CouponRecord(row.getString("coupon_id"),
+                                row.getString("template_id"),
+                                Optional.ofNullable(row.getString("member_id")),
+                                row.getOffsetDateTime("valid_from").toInstant(),
+                                row.getOffsetDateTime("valid_until").toInstant()));
+                    }
+                    return list;
+                });
+    }
+}

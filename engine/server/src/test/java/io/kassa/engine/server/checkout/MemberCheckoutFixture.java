@@ -1,0 +1,142 @@
+package io.kassa.engine.server.checkout;
+
+import io.kassa.engine.core.basket.BasketLine;
+import io.kassa.engine.core.money.CurrencyCode;
+import io.kassa.engine.core.money.Money;
+import io.kassa.engine.core.rules.ChainRules;
+import io.kassa.engine.core.tender.Tender;
+import io.kassa.engine.core.tender.TenderKind;
+import io.kassa.engine.server.postgres.Migrations;
+import io.kassa.engine.server.postgres.PgGenerationFence;
+import io.kassa.engine.server.postgres.PgMemberDirectory;
+import io.kassa.engine.server.postgres.PgOutbox;
+import io.kassa.engine.server.postgres.PgSalesLedger;
+import io.kassa.engine.server.postgres.PostgresLocation;
+import io.kassa.engine.server.redis.RedisMemberBalances;
+import io.kassa.engine.server.rules.ChainRulesSource;
+import io.kassa.engine.server.testing.TestServices;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * The checkout wired to a real PostgreSQL (a schema of its own) and a real Redis, without the
+ * TCP edge, plus helpers to seed members. {@code balancesWrapper} lets a test put a crash point
+ * between the checkout and the hot copy.
+ */
+final class MemberCheckoutFixture {
+
+    /** Sunday 2026-11-22, noon in Shanghai: no member day, no holiday of the demo chain. */
+    static final Clock CLOCK = Clock.fixed(java.time.Instant.parse("2026-11-22T04:00:00Z"),
+            java.time.ZoneOffset.UTC);
+    static final LocalDate TODAY = LocalDate.of(2026, 11, 22);
+
+    final String schema = TestServices.freshSchema("member");
+    final Vertx vertx = Vertx.vertx();
+    final Pool pool;
+    final Redis redisClient;
+    final RedisAPI redis;
+    final ChainRules rules = ChainRulesSource.fromEnvironment(Map.of());
+    final RedisMemberBalances realBalances;
+    final MemberBalances balances;
+    final PgMemberDirectory directory;
+    final PgSalesLedger ledger;
+    final HotCopy hotCopy;
+    final PgOutbox outbox;
+    final OutboxRelay relay;
+    final CheckoutService checkout;
+    final Reconciler reconciler;
+
+    MemberCheckoutFixture(String redisUrl, UnaryOperator<MemberBalances> balancesWrapper)
+            throws Exception {
+        PostgresLocation location = PostgresLocation.parse(TestServices.postgresUrl(), schema);
+        Migrations.migrate(location);
+        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(6))
+                .connectingTo(location.connectOptions()).using(vertx).build();
+        redisClient = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
+                .setMaxPoolSize(16).setMaxPoolWaiting(1_000));
+        redis = RedisAPI.api(redisClient);
+        realBalances = new RedisMemberBalances(redis);
+        balances = balancesWrapper.apply(realBalances);
+        directory = new PgMemberDirectory(pool);
+        ledger = new PgSalesLedger(vertx, pool, CLOCK, PgSalesLedger.GroupCommitOptions.DEFAULTS);
+        hotCopy = new HotCopy(realBalances, directory, new PgGenerationFence(pool));
+        outbox = new PgOutbox(vertx, pool);
+        relay = new OutboxRelay(outbox, realBalances);
+        checkout = new CheckoutService(rules, ledger, hotCopy, directory, balances, outbox,
+                CLOCK);
+        reconciler = new Reconciler(realBalances, directory);
+        await(hotCopy.check());
+    }
+
+    /** Creates a member with stored value, points lots (id, points, days left) and coupons. */
+    String member(long storedValueFen, long points, String... couponTemplates)
+            throws SQLException {
+        String id = "M" + UUID.randomUUID().toString().substring(0, 12);
+        try (Connection connection = TestServices.jdbc(schema);
+                Statement statement = connection.createStatement()) {
+            statement.executeUpdate("insert into member (member_id, member_code, phone)"
+                    + " values ('" + id + "', 'code-" + id + "', 'phone-" + id + "')");
+            statement.executeUpdate("insert into stored_value_balance values ('" + id + "', "
+                    + storedValueFen + ")");
+            if (points > 0) {
+                LocalDate today = TODAY;
+                statement.executeUpdate("insert into points_lot (lot_id, member_id,"
+                        + " points_remaining, earned_on, expires_on) values ('lot-" + id
+                        + "', '" + id + "', " + points + ", '" + today.minusDays(30) + "', '"
+                        + today.plusMonths(6) + "')");
+            }
+            for (int index = 0; index < couponTemplates.length; index++) {
+                statement.executeUpdate("insert into coupon (coupon_id, template_id, member_id,"
+                        + " state, valid_from, valid_until) values ('cpn-" + id + "-" + index
+                        + "', '" + couponTemplates[index] + "', '" + id + "', 'AVAILABLE',"
+                        + " '2026-11-01T00:00:00Z', '2026-12-31T00:00:00Z')");
+            }
+        }
+        return id;
+    }
+
+    Future<CheckoutOutcome> buy(String memberId, String store, String saleId, long grossFen,
+            Tender... tenders) {
+        return checkout.checkout(new CheckoutCommand(new SaleKey(store, "T1", saleId),
+                CurrencyCode.CNY,
+                List.of(new BasketLine("sku-" + grossFen, "grocery", Money.fen(grossFen), 1)),
+                List.of(""), List.of(tenders), Optional.of("code-" + memberId)));
+    }
+
+    static Tender tender(TenderKind kind, long fen) {
+        return new Tender(kind, Money.fen(fen), Money.fen(fen));
+    }
+
+    long count(String sql) {
+        return TestServices.count(schema, sql);
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    void close() throws Exception {
+        outbox.close(vertx);
+        await(pool.close());
+        redisClient.close();
+        await(vertx.close());
+        TestServices.dropSchema(schema);
+    }
+}
