@@ -2,8 +2,10 @@ package io.kassa.engine.server;
 
 import io.kassa.engine.core.rules.ChainRules;
 import io.kassa.engine.server.checkout.CheckoutService;
+import io.kassa.engine.server.checkout.HoldJanitor;
 import io.kassa.engine.server.checkout.HotCopy;
 import io.kassa.engine.server.checkout.OutboxRelay;
+import io.kassa.engine.server.checkout.Reconciler;
 import io.kassa.engine.server.postgres.PgGenerationFence;
 import io.kassa.engine.server.postgres.PgMemberDirectory;
 import io.kassa.engine.server.postgres.PgOutbox;
@@ -34,6 +36,12 @@ public final class CheckoutAssembly {
     /** How often the outbox relay looks for effects the hot copy has not applied. */
     public static final long OUTBOX_RELAY_MILLIS = 1_000;
 
+    /** How often overdue holds are fenced and released. */
+    public static final long HOLD_JANITOR_MILLIS = 5_000;
+
+    /** How often the hot copy is compared with the ledger, member by member. */
+    public static final long RECONCILE_MILLIS = 15 * 60_000;
+
     private final Vertx vertx;
     private final CheckoutService checkout;
     private final PgSalesLedger ledger;
@@ -41,8 +49,12 @@ public final class CheckoutAssembly {
     private final HotCopy hotCopy;
     private final PgOutbox outbox;
     private final OutboxRelay relay;
+    private final HoldJanitor janitor;
+    private final Reconciler reconciler;
     private final long generationTimer;
     private final long relayTimer;
+    private final long janitorTimer;
+    private final long reconcileTimer;
 
     private CheckoutAssembly(Vertx vertx, ChainRules rules, Pool pool, Redis redis,
             Clock clock) {
@@ -61,6 +73,19 @@ public final class CheckoutAssembly {
         this.relayTimer = vertx.setPeriodic(OUTBOX_RELAY_MILLIS, id -> relay
                 .relayOnce(OutboxRelay.GRACE)
                 .onFailure(error -> log.warn("outbox relay failed", error)));
+        this.janitor = new HoldJanitor(balances, ledger, clock);
+        this.janitorTimer = vertx.setPeriodic(HOLD_JANITOR_MILLIS, id -> janitor.sweepOnce()
+                .onFailure(error -> log.warn("hold janitor failed", error)));
+        this.reconciler = new Reconciler(balances, directory);
+        this.reconcileTimer = vertx.setPeriodic(RECONCILE_MILLIS, id -> reconciler
+                .reconcileAll()
+                .onSuccess(differences -> {
+                    if (!differences.isEmpty()) {
+                        log.error("reconciler: {} differences between Redis and the ledger,"
+                                + " first: {}", differences.size(), differences.get(0));
+                    }
+                })
+                .onFailure(error -> log.warn("reconciler failed", error)));
     }
 
     /** Wires everything and completes once the hot copy's generation is settled. */
@@ -91,9 +116,15 @@ public final class CheckoutAssembly {
         return balances;
     }
 
+    public Reconciler reconciler() {
+        return reconciler;
+    }
+
     public void close() {
         vertx.cancelTimer(generationTimer);
         vertx.cancelTimer(relayTimer);
+        vertx.cancelTimer(janitorTimer);
+        vertx.cancelTimer(reconcileTimer);
         outbox.close(vertx);
     }
 }

@@ -149,13 +149,17 @@ public final class CheckoutService {
         HoldRequest hold = new HoldRequest(member.profile().memberId(), holdId, "",
                 pointsRedeemed, storedValueFen, coupons, today,
                 clock.instant().plus(HOLD_DEADLINE));
-        return hotCopy.reserve(hold).compose(reserved -> {
+        MemberBalances.HoldEntry entry =
+                new MemberBalances.HoldEntry(member.profile().memberId(), holdId, command.key());
+        return balances.indexHold(entry, hold.deadline())
+                .compose(indexed -> hotCopy.reserve(hold)).compose(reserved -> {
             List<LotDraw> draws;
             if (reserved instanceof ReserveResult.Reserved placed) {
                 draws = placed.draws();
             } else if (reserved instanceof ReserveResult.Existing existing) {
                 draws = existing.draws();
             } else {
+                balances.unindexHold(entry);
                 return Future.succeededFuture(refused(reserved));
             }
             String generation = hotCopy.generation().orElse("");
@@ -190,7 +194,9 @@ public final class CheckoutService {
         SalesLedger.SaleRecord record = saleRecord(command, sale, orderId, fingerprint, member);
         return ledger.record(record).compose(result -> {
             if (result instanceof RecordResult.Recorded recorded) {
-                member.ifPresent(effects -> commitHold(effects, recorded.outboxId()));
+                member.ifPresent(effects -> commitHold(effects, recorded.outboxId(),
+                        new MemberBalances.HoldEntry(effects.memberId(), effects.holdId(),
+                                command.key())));
                 return Future.succeededFuture(
                         new CheckoutOutcome.Committed(recorded.sale(), false));
             }
@@ -211,7 +217,8 @@ public final class CheckoutService {
      * Turns the hold into final debits. The terminal is answered without waiting: PostgreSQL
      * already holds the sale, and the outbox relay redoes this if it does not happen.
      */
-    private void commitHold(MemberEffects effects, Optional<Long> outboxId) {
+    private void commitHold(MemberEffects effects, Optional<Long> outboxId,
+            MemberBalances.HoldEntry entry) {
         balances.commit(new HoldCommit(effects.memberId(), effects.holdId(), effects.today(),
                 effects.restartExpiryOn(), effects.earnedLot().map(List::of).orElse(List.of())))
                 .onSuccess(result -> {
@@ -220,6 +227,7 @@ public final class CheckoutService {
                                 effects.holdId());
                     } else {
                         outboxId.ifPresent(outbox::markApplied);
+                        balances.unindexHold(entry);
                     }
                 })
                 .onFailure(error -> log.warn("hold {} not committed in the hot copy yet; the"
@@ -229,8 +237,11 @@ public final class CheckoutService {
     /** After a failed record: release the hold only once the sale can never commit. */
     private Future<Void> fenceAndRelease(CheckoutCommand command, MemberContext member,
             String holdId) {
+        MemberBalances.HoldEntry entry =
+                new MemberBalances.HoldEntry(member.profile().memberId(), holdId, command.key());
         return ledger.fence(command.key()).compose(fenced -> fenced
-                ? balances.release(member.profile().memberId(), holdId).mapEmpty()
+                ? balances.release(member.profile().memberId(), holdId)
+                        .compose(released -> balances.unindexHold(entry))
                 : Future.<Void>succeededFuture())
                 .onFailure(error -> log.warn("hold {} stays held until the janitor fences it",
                         holdId, error));

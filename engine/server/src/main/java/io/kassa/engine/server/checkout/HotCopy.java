@@ -118,9 +118,19 @@ public final class HotCopy {
                 ? Future.failedFuture(unavailable()) : Future.succeededFuture(result));
     }
 
+    /**
+     * Loads a member, but only while the hot copy still holds {@code current}: a member missing
+     * because the hot copy was just lost must wait for the new generation (see {@link #check}).
+     */
     private Future<Void> load(String memberId, String current) {
-        return directory.balances(memberId)
-                .compose(record -> balances.load(current, record));
+        return balances.generation().compose(published -> {
+            if (published.isEmpty() || !published.get().equals(current)) {
+                check().onFailure(error -> log.warn("generation check failed", error));
+                return Future.failedFuture(unavailable());
+            }
+            return directory.balances(memberId)
+                    .compose(record -> balances.load(current, record));
+        });
     }
 
     private static HotCopyLostException unavailable() {

@@ -24,6 +24,37 @@ public interface MemberBalances {
     /** Marks the hot copy as holding {@code generation} (after PostgreSQL moved to it). */
     Future<Void> publishGeneration(String generation);
 
+    /**
+     * Records that a hold for this sale may exist until {@code deadline}, before the hold is
+     * placed, so that the janitor finds it even if this node dies right after placing it.
+     */
+    Future<Void> indexHold(HoldEntry entry, Instant deadline);
+
+    /** Holds whose deadline is before {@code now}, oldest first. */
+    Future<List<HoldEntry>> holdsDueBefore(Instant now, int limit);
+
+    /** Forgets an index entry (its hold is committed, released, or was never placed). */
+    Future<Void> unindexHold(HoldEntry entry);
+
+    /** Where a hold lives and which sale it belongs to. */
+    record HoldEntry(String memberId, String holdId, SaleKey sale) {
+
+        /** A JSON array of the five ids: unambiguous whatever characters a sale id has. */
+        public String encoded() {
+            return new io.vertx.core.json.JsonArray(List.of(memberId, holdId, sale.storeId(),
+                    sale.terminalId(), sale.saleId())).encode();
+        }
+
+        public static HoldEntry decode(String encoded) {
+            io.vertx.core.json.JsonArray parts = new io.vertx.core.json.JsonArray(encoded);
+            if (parts.size() != 5) {
+                throw new IllegalArgumentException("not a hold entry: " + encoded);
+            }
+            return new HoldEntry(parts.getString(0), parts.getString(1),
+                    new SaleKey(parts.getString(2), parts.getString(3), parts.getString(4)));
+        }
+    }
+
     /** The member's state as the hot copy holds it, or empty when not loaded. */
     Future<Optional<HotMember>> read(String memberId);
 

@@ -27,7 +27,8 @@ public final class PgOutbox implements Outbox {
 
     private static final String PENDING = """
             select outbox_id, kind, member_id, hold_id, payload from outbox
-             where applied_at is null and created_at < now() - $1::interval
+             where applied_at is null
+               and created_at < now() - ($1::int8 * interval '1 millisecond')
              order by outbox_id limit $2""";
 
     private static final String MARK = """
@@ -65,7 +66,7 @@ public final class PgOutbox implements Outbox {
     @Override
     public Future<List<Pending>> pending(Duration olderThan, int limit) {
         return pool.preparedQuery(PENDING)
-                .execute(Tuple.of(olderThan.toMillis() + " milliseconds", limit)).map(rows -> {
+                .execute(Tuple.of(olderThan.toMillis(), limit)).map(rows -> {
                     List<Pending> list = new ArrayList<>();
                     for (Row row : rows) {
                         list.add(new Pending(row.getLong("outbox_id"), row.getString("kind"),

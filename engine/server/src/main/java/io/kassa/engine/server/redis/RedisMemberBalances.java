@@ -56,6 +56,33 @@ public final class RedisMemberBalances implements MemberBalances {
         return redis.set(List.of(GENERATION_KEY, generation)).mapEmpty();
     }
 
+    /** Every hold that may be open, scored by its deadline (epoch millis). */
+    static final String HOLD_INDEX_KEY = "kassa:holds";
+
+    @Override
+    public Future<Void> indexHold(HoldEntry entry, java.time.Instant deadline) {
+        return redis.zadd(List.of(HOLD_INDEX_KEY, Long.toString(deadline.toEpochMilli()),
+                entry.encoded())).mapEmpty();
+    }
+
+    @Override
+    public Future<List<HoldEntry>> holdsDueBefore(java.time.Instant now, int limit) {
+        return redis.zrangebyscore(List.of(HOLD_INDEX_KEY, "-inf",
+                Long.toString(now.toEpochMilli()), "LIMIT", "0", Integer.toString(limit)))
+                .map(reply -> {
+                    List<HoldEntry> entries = new ArrayList<>();
+                    for (Response entry : reply) {
+                        entries.add(HoldEntry.decode(entry.toString()));
+                    }
+                    return entries;
+                });
+    }
+
+    @Override
+    public Future<Void> unindexHold(HoldEntry entry) {
+        return redis.zrem(List.of(HOLD_INDEX_KEY, entry.encoded())).mapEmpty();
+    }
+
     static List<String> memberKeys(String memberId) {
         String prefix = "kassa:{m:" + memberId + "}:";
         return List.of(prefix + "bal", prefix + "lots", prefix + "lot", prefix + "cpn");

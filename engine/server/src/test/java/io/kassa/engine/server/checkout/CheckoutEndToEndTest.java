@@ -163,7 +163,8 @@ class CheckoutEndToEndTest {
 
     private static TerminalClient connect(String storeId, String terminalId) throws Exception {
         TerminalClient client = TerminalClient.create(terminals, new TerminalClientOptions()
-                .setPort(engine.port()).setStoreId(storeId).setTerminalId(terminalId));
+                .setPort(engine.port()).setStoreId(storeId).setTerminalId(terminalId)
+                .setSecret(engine.secret(storeId, terminalId)));
         await(client.connect());
         return client;
     }
