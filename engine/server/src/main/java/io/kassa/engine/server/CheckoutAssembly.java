@@ -5,10 +5,12 @@ import io.kassa.engine.server.checkout.CheckoutService;
 import io.kassa.engine.server.checkout.HoldJanitor;
 import io.kassa.engine.server.checkout.HotCopy;
 import io.kassa.engine.server.checkout.OutboxRelay;
+import io.kassa.engine.server.checkout.PointsExpiryJob;
 import io.kassa.engine.server.checkout.Reconciler;
 import io.kassa.engine.server.postgres.PgGenerationFence;
 import io.kassa.engine.server.postgres.PgMemberDirectory;
 import io.kassa.engine.server.postgres.PgOutbox;
+import io.kassa.engine.server.postgres.PgPointsExpiry;
 import io.kassa.engine.server.postgres.PgSalesLedger;
 import io.kassa.engine.server.redis.RedisMemberBalances;
 import io.kassa.engine.server.rules.ChainRulesSource;
@@ -39,6 +41,9 @@ public final class CheckoutAssembly {
     /** How often overdue holds are fenced and released. */
     public static final long HOLD_JANITOR_MILLIS = 5_000;
 
+    /** How often the points duties run (each run is idempotent for its day). */
+    public static final long POINTS_EXPIRY_MILLIS = 60 * 60_000;
+
     /** How often the hot copy is compared with the ledger, member by member. */
     public static final long RECONCILE_MILLIS = 15 * 60_000;
 
@@ -55,6 +60,8 @@ public final class CheckoutAssembly {
     private final long relayTimer;
     private final long janitorTimer;
     private final long reconcileTimer;
+    private final PointsExpiryJob expiryJob;
+    private final long expiryTimer;
 
     private CheckoutAssembly(Vertx vertx, ChainRules rules, Pool pool, Redis redis,
             Clock clock) {
@@ -76,6 +83,11 @@ public final class CheckoutAssembly {
         this.janitor = new HoldJanitor(balances, ledger, clock);
         this.janitorTimer = vertx.setPeriodic(HOLD_JANITOR_MILLIS, id -> janitor.sweepOnce()
                 .onFailure(error -> log.warn("hold janitor failed", error)));
+        this.expiryJob = new PointsExpiryJob(new PgPointsExpiry(pool, clock), relay, rules, clock);
+        this.expiryTimer = vertx.setPeriodic(POINTS_EXPIRY_MILLIS, id -> expiryJob
+                .runOnce(expiryJob.today())
+                .onSuccess(expired -> log.info("points expiry: {} lots expired", expired))
+                .onFailure(error -> log.warn("points expiry failed", error)));
         this.reconciler = new Reconciler(balances, directory);
         this.reconcileTimer = vertx.setPeriodic(RECONCILE_MILLIS, id -> reconciler
                 .reconcileAll()
@@ -125,6 +137,7 @@ public final class CheckoutAssembly {
         vertx.cancelTimer(relayTimer);
         vertx.cancelTimer(janitorTimer);
         vertx.cancelTimer(reconcileTimer);
+        vertx.cancelTimer(expiryTimer);
         outbox.close(vertx);
     }
 }

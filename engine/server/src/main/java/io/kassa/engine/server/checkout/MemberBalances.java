@@ -55,6 +55,12 @@ public interface MemberBalances {
         }
     }
 
+    /** Removes lots the ledger expired (only those no longer live on {@code today}). */
+    Future<Integer> expireLots(String memberId, LocalDate today, List<String> lotIds);
+
+    /** Moves lots' expiries later (birthday extension of {@code year}); never earlier. */
+    Future<Integer> extendLots(String memberId, int year, Map<String, LocalDate> newExpiries);
+
     /** The member's state as the hot copy holds it, or empty when not loaded. */
     Future<Optional<HotMember>> read(String memberId);
 

@@ -58,7 +58,38 @@ public final class OutboxRelay {
         });
     }
 
+    /** Outbox kinds: what a row asks of the hot copy. */
+    public static final String KIND_COMMIT_HOLD = "COMMIT_HOLD";
+    public static final String KIND_EXPIRE_LOTS = "EXPIRE_LOTS";
+    public static final String KIND_EXTEND_LOTS = "EXTEND_LOTS";
+
     private Future<Long> apply(Outbox.Pending row) {
+        switch (row.kind()) {
+            case KIND_COMMIT_HOLD:
+                return applyCommit(row);
+            case KIND_EXPIRE_LOTS: {
+                List<String> lotIds = new ArrayList<>();
+                row.payload().getJsonArray("lotIds").forEach(id -> lotIds.add((String) id));
+                return balances.expireLots(row.memberId(),
+                        LocalDate.parse(row.payload().getString("today")), lotIds)
+                        .map(removed -> row.outboxId());
+            }
+            case KIND_EXTEND_LOTS: {
+                java.util.Map<String, LocalDate> expiries = new java.util.HashMap<>();
+                JsonObject lots = row.payload().getJsonObject("expiries");
+                for (String lotId : lots.fieldNames()) {
+                    expiries.put(lotId, LocalDate.parse(lots.getString(lotId)));
+                }
+                return balances.extendLots(row.memberId(), row.payload().getInteger("year"),
+                        expiries).map(extended -> row.outboxId());
+            }
+            default:
+                return Future.failedFuture(new IllegalStateException(
+                        "outbox row " + row.outboxId() + " has unknown kind " + row.kind()));
+        }
+    }
+
+    private Future<Long> applyCommit(Outbox.Pending row) {
         HoldCommit commit = commitOf(row);
         return balances.commit(commit).compose(result -> {
             if (result == FinishResult.CONFLICT) {

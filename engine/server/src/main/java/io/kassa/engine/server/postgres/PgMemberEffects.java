@@ -29,7 +29,6 @@ import java.util.UUID;
  */
 final class PgMemberEffects {
 
-    static final String OUTBOX_KIND_COMMIT_HOLD = "COMMIT_HOLD";
 
     private static final String DRAW_LOTS = """
             update points_lot p set points_remaining = p.points_remaining - d.points
@@ -262,7 +261,7 @@ final class PgMemberEffects {
         JsonObject[] payloads = new JsonObject[sales.size()];
         for (int index = 0; index < sales.size(); index++) {
             MemberEffects effects = effects(sales.get(index));
-            kinds[index] = OUTBOX_KIND_COMMIT_HOLD;
+            kinds[index] = OutboxRelay.KIND_COMMIT_HOLD;
             members[index] = effects.memberId();
             holds[index] = effects.holdId();
             payloads[index] = OutboxRelay.payloadOf(effects);

@@ -37,6 +37,8 @@ public final class RedisMemberBalances implements MemberBalances {
     private final RedisScript release = RedisScript.fromResource("release");
     private final RedisScript load = RedisScript.fromResource("load");
     private final RedisScript read = RedisScript.fromResource("read");
+    private final RedisScript expire = RedisScript.fromResource("expire");
+    private final RedisScript extend = RedisScript.fromResource("extend");
 
     public RedisMemberBalances(RedisAPI redis) {
         this.redis = redis;
@@ -222,6 +224,26 @@ public final class RedisMemberBalances implements MemberBalances {
                     case "COMMITTED" -> FinishResult.CONFLICT;
                     default -> throw new IllegalStateException("release.lua answered " + reply);
                 });
+    }
+
+    @Override
+    public Future<Integer> expireLots(String memberId, LocalDate today, List<String> lotIds) {
+        List<String> arguments = new ArrayList<>(1 + lotIds.size());
+        arguments.add(Long.toString(today.toEpochDay()));
+        arguments.addAll(lotIds);
+        return expire.run(redis, memberKeys(memberId), arguments).map(Response::toInteger);
+    }
+
+    @Override
+    public Future<Integer> extendLots(String memberId, int year,
+            Map<String, LocalDate> newExpiries) {
+        List<String> arguments = new ArrayList<>(1 + 2 * newExpiries.size());
+        arguments.add(Integer.toString(year));
+        newExpiries.forEach((lotId, expiry) -> {
+            arguments.add(lotId);
+            arguments.add(Long.toString(expiry.toEpochDay()));
+        });
+        return extend.run(redis, memberKeys(memberId), arguments).map(Response::toInteger);
     }
 
     /** Parses "lotId=points=expiryDay=earnedDay=birthdayYear;..." as written by reserve.lua. */

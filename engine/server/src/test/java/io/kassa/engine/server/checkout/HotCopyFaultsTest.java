@@ -201,6 +201,18 @@ class HotCopyFaultsTest {
         }
 
         @Override
+        public Future<Integer> expireLots(String memberId, java.time.LocalDate today,
+                List<String> lotIds) {
+            return real.expireLots(memberId, today, lotIds);
+        }
+
+        @Override
+        public Future<Integer> extendLots(String memberId, int year,
+                java.util.Map<String, java.time.LocalDate> newExpiries) {
+            return real.extendLots(memberId, year, newExpiries);
+        }
+
+        @Override
         public Future<Optional<HotMember>> read(String memberId) {
             return real.read(memberId);
         }

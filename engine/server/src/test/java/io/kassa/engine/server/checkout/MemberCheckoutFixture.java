@@ -112,6 +112,21 @@ final class MemberCheckoutFixture {
         return id;
     }
 
+    /** Runs one statement against the fixture's schema (seeding and assertions). */
+    void execute(String sql) throws SQLException {
+        try (Connection connection = TestServices.jdbc(schema);
+                Statement statement = connection.createStatement()) {
+            statement.executeUpdate(sql);
+        }
+    }
+
+    /** Adds a lot to a member, earned 400 days ago, expiring on {@code expiresOn}. */
+    void lot(String memberId, String lotId, long points, LocalDate expiresOn) throws SQLException {
+        execute("insert into points_lot (lot_id, member_id, points_remaining, earned_on,"
+                + " expires_on) values ('" + lotId + "', '" + memberId + "', " + points + ", '"
+                + TODAY.minusDays(400) + "', '" + expiresOn + "')");
+    }
+
     Future<CheckoutOutcome> buy(String memberId, String store, String saleId, long grossFen,
             Tender... tenders) {
         return checkout.checkout(new CheckoutCommand(new SaleKey(store, "T1", saleId),
