@@ -70,8 +70,10 @@ create table ledger_entry (
 
 create index ledger_entry_account on ledger_entry (account);
 
+-- Functions pin the search path they were created with, so a session with another search
+-- path (a report, psql, pgbench) still checks the right tables.
 create function ledger_transaction_must_balance() returns trigger
-language plpgsql as $$
+language plpgsql set search_path from current as $$
 declare
     unbalanced bigint;
 begin
@@ -95,7 +97,7 @@ create constraint trigger ledger_entry_balanced
 
 -- The ledger is append-only: a correction is a new transaction, never an edit.
 create function ledger_is_append_only() returns trigger
-language plpgsql as $$
+language plpgsql set search_path from current as $$
 begin
     raise exception 'the ledger is append-only: % on % refused', tg_op, tg_table_name
         using errcode = 'insufficient_privilege';

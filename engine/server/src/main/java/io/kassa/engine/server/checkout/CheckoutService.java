@@ -277,20 +277,19 @@ public final class CheckoutService {
         if (memberCode.isEmpty()) {
             return Future.succeededFuture(Decision.accept(Optional.empty()));
         }
-        return directory.find(memberCode.get()).compose(profile -> {
-            if (profile.isEmpty()) {
+        return directory.findWithCoupons(memberCode.get(), at.toInstant()).compose(found -> {
+            if (found.isEmpty()) {
                 return Future.succeededFuture(Decision.reject(RejectionCode.UNKNOWN_MEMBER,
                         "no member has the code or phone number presented"));
             }
-            String memberId = profile.get().memberId();
+            MemberProfile profile = found.get().profile();
+            String memberId = profile.memberId();
             Future<Optional<HoldView>> hold = holdId.isPresent()
                     ? balances.hold(memberId, holdId.get())
                     : Future.succeededFuture(Optional.empty());
             Future<MemberBalances.HotMember> hot = hotCopy.member(memberId);
-            Future<List<MemberDirectory.CouponRecord>> coupons =
-                    directory.availableCoupons(memberId, at.toInstant());
-            return Future.all(hold, hot, coupons).map(all -> Decision.accept(Optional.of(
-                    context(profile.get(), hot.result(), hold.result(), coupons.result()))));
+            return Future.all(hold, hot).map(all -> Decision.accept(Optional.of(
+                    context(profile, hot.result(), hold.result(), found.get().coupons()))));
         });
     }
 

@@ -11,6 +11,18 @@ public interface MemberDirectory {
     /** The member whose member code or phone number this is. */
     Future<Optional<MemberProfile>> find(String memberCodeOrPhone);
 
+    /**
+     * The member and their coupons available at {@code at}, in one round trip: what every
+     * member quote and checkout needs from PostgreSQL.
+     */
+    Future<Optional<MemberWithCoupons>> findWithCoupons(String memberCodeOrPhone, Instant at);
+
+    record MemberWithCoupons(MemberProfile profile, List<CouponRecord> coupons) {
+        public MemberWithCoupons {
+            coupons = List.copyOf(coupons);
+        }
+    }
+
     /** A member's balances as the source of truth holds them, to (re)load the hot copy. */
     Future<MemberBalances.MemberRecord> balances(String memberId);
 

@@ -27,6 +27,20 @@ public final class PgMemberDirectory implements MemberDirectory {
               from member where member_code = $1 or phone = $1
              order by (member_code = $1) desc limit 1""";
 
+    private static final String FIND_WITH_COUPONS = """
+            select m.member_id, m.member_code, m.tier, m.lifetime_earned_points, m.birth_month,
+                   m.completed_orders, m.last_order_on,
+                   coalesce((select json_agg(json_build_object('id', c.coupon_id,
+                                'template', c.template_id,
+                                'from', (extract(epoch from c.valid_from) * 1000)::int8,
+                                'until', (extract(epoch from c.valid_until) * 1000)::int8)
+                                order by c.valid_until, c.coupon_id)
+                               from coupon c
+                              where c.member_id = m.member_id and c.state = 'AVAILABLE'
+                                and c.valid_until > $2), '[]'::json) as coupons
+              from member m where m.member_code = $1 or m.phone = $1
+             order by (m.member_code = $1) desc limit 1""";
+
     private static final String STORED_VALUE = """
             select coalesce((select balance_fen from stored_value_balance
                               where member_id = $1), 0) as balance_fen""";
@@ -55,19 +69,45 @@ public final class PgMemberDirectory implements MemberDirectory {
 
     @Override
     public Future<Optional<MemberProfile>> find(String memberCodeOrPhone) {
-        return pool.preparedQuery(FIND).execute(Tuple.of(memberCodeOrPhone)).map(rows -> {
-            if (rows.rowCount() == 0) {
-                return Optional.empty();
-            }
-            Row row = rows.iterator().next();
-            Integer birthMonth = row.getInteger("birth_month");
-            return Optional.of(new MemberProfile(row.getString("member_id"),
-                    row.getString("member_code"), row.getString("tier"),
-                    row.getLong("lifetime_earned_points"),
-                    Optional.ofNullable(birthMonth).map(Month::of),
-                    row.getInteger("completed_orders"),
-                    Optional.ofNullable(row.getLocalDate("last_order_on"))));
-        });
+        return pool.preparedQuery(FIND).execute(Tuple.of(memberCodeOrPhone)).map(rows ->
+                rows.rowCount() == 0 ? Optional.empty()
+                        : Optional.of(profile(rows.iterator().next())));
+    }
+
+    @Override
+    public Future<Optional<MemberWithCoupons>> findWithCoupons(String memberCodeOrPhone,
+            Instant at) {
+        return pool.preparedQuery(FIND_WITH_COUPONS)
+                .execute(Tuple.of(memberCodeOrPhone, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return Optional.empty();
+                    }
+                    Row row = rows.iterator().next();
+                    MemberProfile profile = profile(row);
+                    List<CouponRecord> coupons = new ArrayList<>();
+                    Object json = row.getValue("coupons");
+                    io.vertx.core.json.JsonArray array = json instanceof io.vertx.core.json.JsonArray
+                            ? (io.vertx.core.json.JsonArray) json
+                            : new io.vertx.core.json.JsonArray(json.toString());
+                    for (int index = 0; index < array.size(); index++) {
+                        io.vertx.core.json.JsonObject coupon = array.getJsonObject(index);
+                        coupons.add(new CouponRecord(coupon.getString("id"),
+                                coupon.getString("template"), Optional.of(profile.memberId()),
+                                Instant.ofEpochMilli(coupon.getLong("from")),
+                                Instant.ofEpochMilli(coupon.getLong("until"))));
+                    }
+                    return Optional.of(new MemberWithCoupons(profile, coupons));
+                });
+    }
+
+    private static MemberProfile profile(Row row) {
+        Integer birthMonth = row.getInteger("birth_month");
+        return new MemberProfile(row.getString("member_id"), row.getString("member_code"),
+                row.getString("tier"), row.getLong("lifetime_earned_points"),
+                Optional.ofNullable(birthMonth).map(Month::of),
+                row.getInteger("completed_orders"),
+                Optional.ofNullable(row.getLocalDate("last_order_on")));
     }
 
     @Override
