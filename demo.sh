@@ -31,8 +31,12 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+# Demo terminals authenticate with secrets derived from this seed (protocol/SPEC.md 7.2); the
+# engine accepts a seed only on its embedded PostgreSQL, so a real deployment cannot use it.
+DEMO_SEED="${KASSA_DEMO_TERMINAL_SECRET_SEED:-kassa-demo-$(date +%s)-$RANDOM$RANDOM}"
+
 KASSA_TERMINAL_PORT="$PORT" KASSA_DEMO_REPORT_SECONDS="${KASSA_DEMO_REPORT_SECONDS:-10}" \
-  java -jar engine/server/target/kassa-engine.jar &
+  KASSA_DEMO_TERMINAL_SECRET_SEED="$DEMO_SEED" java -jar engine/server/target/kassa-engine.jar &
 engine_pid=$!
 
 echo "demo: waiting for the engine on port $PORT..."
@@ -43,7 +47,8 @@ for _ in $(seq 1 120); do
 done
 
 echo "demo: $TERMINALS terminals in $STORES stores checking out at $RATE/s; Ctrl-C stops"
-java -jar peripherals/target/kassa-peripherals.jar pos-sim --host 127.0.0.1 --port "$PORT" \
+KASSA_DEMO_TERMINAL_SECRET_SEED="$DEMO_SEED" \
+  java -jar peripherals/target/kassa-peripherals.jar pos-sim --host 127.0.0.1 --port "$PORT" \
   --terminals "$TERMINALS" --stores "$STORES" --rate "$RATE" --duration "${DURATION:-0}" &
 sim_pid=$!
 wait "$sim_pid" || true

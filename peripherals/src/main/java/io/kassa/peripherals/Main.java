@@ -48,6 +48,8 @@ public final class Main {
             "  --seed X         seed of the baskets and cash amounts (default 42)",
             "  --run-id ID      prefix of sale ids, 1..12 letters or digits",
             "                   (default: derived from the start time)",
+            "  --demo-secret-seed SEED  the demo engine's KASSA_DEMO_TERMINAL_SECRET_SEED",
+            "                   (default: that environment variable)",
             "  --help           print this text",
             "");
 
@@ -69,6 +71,9 @@ public final class Main {
 
     /** Parses and runs; returns the exit code. Separate from {@link #main} for tests. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("gateway-sim")) {
+            return io.kassa.peripherals.gateway.GatewaySimulatorCommand.run(args, out, err);
+        }
         PosSimulatorOptions options;
         try {
             options = parse(args);
@@ -102,7 +107,8 @@ public final class Main {
         if (!args[0].equals("pos-sim")) {
             throw new UsageException("unknown command '" + args[0] + "'; the command is pos-sim");
         }
-        PosSimulatorOptions options = new PosSimulatorOptions();
+        PosSimulatorOptions options = new PosSimulatorOptions()
+                .setDemoSecretSeed(System.getenv("KASSA_DEMO_TERMINAL_SECRET_SEED"));
         for (int i = 1; i < args.length; i += 2) {
             String name = args[i];
             if (i + 1 >= args.length) {
@@ -119,6 +125,7 @@ public final class Main {
                 case "--duration" -> options.setDurationSeconds(parseLong(name, value));
                 case "--seed" -> options.setSeed(parseLong(name, value));
                 case "--run-id" -> options.setRunId(value);
+                case "--demo-secret-seed" -> options.setDemoSecretSeed(value);
                 default -> throw new UsageException("unknown option '" + name + "'");
             }
         }

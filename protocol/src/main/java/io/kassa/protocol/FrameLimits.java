@@ -42,6 +42,42 @@ public final class FrameLimits {
      */
     public static final int FRAME_COMPLETION_MILLIS_MAX = 10_000;
 
+    /** Bytes of the nonce in an AuthChallenge. */
+    public static final int AUTH_NONCE_BYTES = 32;
+
+    /** Bytes of an AuthProof: one HMAC-SHA256 output. */
+    public static final int AUTH_PROOF_BYTES = 32;
+
+    /** Bytes of a terminal's secret, generated at provisioning. */
+    public static final int TERMINAL_SECRET_BYTES = 32;
+
+    /**
+     * Time from the TCP connect to the Welcome: a peer that connects and never authenticates
+     * must not hold a connection slot for the idle timeout.
+     */
+    public static final int HANDSHAKE_MILLIS_MAX = 10_000;
+
+    /**
+     * Failed authentications per terminal id, and per remote address, within {@link
+     * #AUTH_FAILURE_WINDOW_MILLIS}; the next attempt is refused with TOO_MANY_ATTEMPTS.
+     */
+    public static final int AUTH_FAILURES_PER_TERMINAL_MAX = 5;
+    public static final int AUTH_FAILURES_PER_ADDRESS_MAX = 20;
+    public static final int AUTH_FAILURE_WINDOW_MILLIS = 60_000;
+
+    /** Requests one connection may have unanswered at once; the next one gets BUSY. */
+    public static final int IN_FLIGHT_REQUESTS_MAX = 32;
+
+    /**
+     * Token bucket of one terminal's requests: {@code REQUEST_BURST_MAX} at once, refilled at
+     * {@code REQUESTS_PER_SECOND_MAX}; a request finding the bucket empty gets RATE_LIMITED.
+     */
+    public static final int REQUESTS_PER_SECOND_MAX = 50;
+    public static final int REQUEST_BURST_MAX = 100;
+
+    /** Unacknowledged pushes kept per terminal; beyond it the oldest become a PushGap. */
+    public static final int PUSHES_RETAINED_MAX = 64;
+
     /** The protocol major version this codec speaks. */
     public static final int PROTOCOL_VERSION = 1;
 

@@ -1,5 +1,6 @@
 package io.kassa.protocol;
 
+import io.kassa.protocol.v1.AuthProof;
 import io.kassa.protocol.v1.BasketLine;
 import io.kassa.protocol.v1.CheckoutRequest;
 import io.kassa.protocol.v1.Envelope;
@@ -43,6 +44,7 @@ public final class MessageValidator {
             case HELLO -> validateHello(envelope.getHello());
             case QUOTE_REQUEST -> validateQuoteRequest(envelope.getQuoteRequest());
             case CHECKOUT_REQUEST -> validateCheckoutRequest(envelope.getCheckoutRequest());
+            case AUTH_PROOF -> validateAuthProof(envelope.getAuthProof());
             // The FrameDecoder never yields a body-less envelope; an SDK that built one gets
             // the same answer the engine would give.
             case BODY_NOT_SET -> throw ProtocolException.recoverable(
@@ -59,6 +61,13 @@ public final class MessageValidator {
         requireIdentifier(hello.getStoreId(), "store_id");
         requireText(hello.getSoftwareVersion(), "software_version",
                 0, FrameLimits.IDENTIFIER_CHARS_MAX);
+    }
+
+    private static void validateAuthProof(AuthProof proof) throws ProtocolException {
+        if (proof.getProof().size() != FrameLimits.AUTH_PROOF_BYTES) {
+            throw invalidField("proof", "must be " + FrameLimits.AUTH_PROOF_BYTES
+                    + " bytes, was " + proof.getProof().size());
+        }
     }
 
     private static void validateQuoteRequest(QuoteRequest request) throws ProtocolException {

@@ -167,11 +167,20 @@ class FrameMutationTest {
             case STRING -> builder.setField(field,
                     INTERESTING_STRINGS[random.nextInt(INTERESTING_STRINGS.length)]);
             case BOOLEAN -> builder.setField(field, random.nextBoolean());
+            // Nonces and proofs: empty, one byte short, exact, one byte over, far over.
+            case BYTE_STRING -> builder.setField(field, com.google.protobuf.ByteString.copyFrom(
+                    new byte[INTERESTING_BYTE_COUNTS[random.nextInt(
+                            INTERESTING_BYTE_COUNTS.length)]]));
             case ENUM -> builder.setField(field, field.getEnumType()
                     .findValueByNumberCreatingIfUnknown(random.nextInt(-1, 4)));
-            default -> throw new AssertionError("the v1 schema has no " + field.getJavaType());
+            default -> throw new AssertionError(
+                    "the schema has no mutation for " + field.getJavaType());
         }
     }
+
+    private static final int[] INTERESTING_BYTE_COUNTS = {
+        0, FrameLimits.AUTH_PROOF_BYTES - 1, FrameLimits.AUTH_PROOF_BYTES,
+        FrameLimits.AUTH_PROOF_BYTES + 1, FrameLimits.FRAME_BYTES_MAX};
 
     private static void resize(Message.Builder builder, FieldDescriptor field, int count) {
         List<?> existing = List.copyOf((List<?>) builder.getField(field));

@@ -1,9 +1,13 @@
 package io.kassa.protocol;
 
+import com.google.protobuf.ByteString;
+import io.kassa.protocol.v1.AuthChallenge;
+import io.kassa.protocol.v1.AuthProof;
 import io.kassa.protocol.v1.BasketLine;
 import io.kassa.protocol.v1.CheckoutRequest;
 import io.kassa.protocol.v1.CheckoutResponse;
 import io.kassa.protocol.v1.CheckoutStatus;
+import io.kassa.protocol.v1.Draining;
 import io.kassa.protocol.v1.Envelope;
 import io.kassa.protocol.v1.Error;
 import io.kassa.protocol.v1.ErrorCode;
@@ -11,6 +15,9 @@ import io.kassa.protocol.v1.Heartbeat;
 import io.kassa.protocol.v1.HeartbeatAck;
 import io.kassa.protocol.v1.Hello;
 import io.kassa.protocol.v1.PricedLine;
+import io.kassa.protocol.v1.Push;
+import io.kassa.protocol.v1.PushAck;
+import io.kassa.protocol.v1.PushGap;
 import io.kassa.protocol.v1.QuoteRequest;
 import io.kassa.protocol.v1.QuoteResponse;
 import io.kassa.protocol.v1.Tender;
@@ -108,6 +115,65 @@ final class GoldenFrames {
                     .setFatal(true))
             .build();
 
+    /** The secret of SPEC.md section 12.11: bytes 00 01 .. 1f. */
+    static final byte[] SECRET = HexFormat.of().parseHex(
+            "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+
+    /** The nonce of SPEC.md section 12.11: bytes a0 a1 .. bf. */
+    static final byte[] NONCE = HexFormat.of().parseHex(
+            "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf");
+
+    /** HMAC-SHA256 of the section 12.11 example, computed independently (Python's hmac). */
+    static final String PROOF_HEX =
+            "f89db3740a0df0f2015b901a17134a8a2bfe9b97df5c051c49e4e7aaacec35e7";
+
+    static final Envelope HELLO_RESUME = Envelope.newBuilder().setRequestId(1)
+            .setHello(Hello.newBuilder().setProtocolVersion(1).setTerminalId("T-0001")
+                    .setStoreId("S-042").setSoftwareVersion("pos 2.3.1")
+                    .setLastPushSequenceSeen(7))
+            .build();
+
+    static final Envelope AUTH_CHALLENGE = Envelope.newBuilder().setRequestId(1)
+            .setAuthChallenge(AuthChallenge.newBuilder().setNonce(ByteString.copyFrom(NONCE))
+                    .setServerTimeMillis(1_767_225_600_000L))
+            .build();
+
+    static final Envelope AUTH_PROOF = Envelope.newBuilder().setRequestId(2)
+            .setAuthProof(AuthProof.newBuilder()
+                    .setProof(ByteString.fromHex(PROOF_HEX)))
+            .build();
+
+    static final Envelope WELCOME_WITH_LIMITS = Envelope.newBuilder().setRequestId(2)
+            .setWelcome(Welcome.newBuilder().setProtocolVersion(1).setNodeId("node-a")
+                    .setHeartbeatIntervalMillis(15_000).setFrameBytesMax(65_536)
+                    .setServerTimeMillis(1_767_225_600_000L).setInFlightRequestsMax(32))
+            .build();
+
+    static final Envelope PUSH_DRAINING = Envelope.newBuilder()
+            .setPush(Push.newBuilder().setSequence(8).setCreatedAtMillis(1_767_225_660_000L)
+                    .setDraining(Draining.newBuilder().setReason("node shutting down")
+                            .setReconnectAfterMillis(1_000)))
+            .build();
+
+    static final Envelope PUSH_GAP = Envelope.newBuilder()
+            .setPush(Push.newBuilder().setSequence(80).setCreatedAtMillis(1_767_225_660_000L)
+                    .setGap(PushGap.newBuilder().setFirstSequence(9)))
+            .build();
+
+    static final Envelope PUSH_ACK = Envelope.newBuilder()
+            .setPushAck(PushAck.newBuilder().setSequence(8))
+            .build();
+
+    static final Envelope ERROR_BUSY = Envelope.newBuilder().setRequestId(40)
+            .setError(Error.newBuilder().setCode(ErrorCode.BUSY)
+                    .setMessage("32 requests in flight, the maximum"))
+            .build();
+
+    static final Envelope ERROR_AUTHENTICATION = Envelope.newBuilder().setRequestId(2)
+            .setError(Error.newBuilder().setCode(ErrorCode.AUTHENTICATION_FAILED)
+                    .setMessage("authentication failed").setFatal(true))
+            .build();
+
     static final List<Golden> ALL = List.of(
             new Golden("hello", HELLO,
                     "000000200801521c08011206542d303030311a05532d3034322209706f732032"
@@ -140,7 +206,30 @@ final class GoldenFrames {
             new Golden("error_fatal", ERROR_FATAL,
                     "00000040723e086412386465636c61726564206c656e67746820343239343936"
                     + "373239352065786365656473206672616d655f62797465735f6d617820363535"
-                    + "33361801"));
+                    + "33361801"),
+            new Golden("hello_resume", HELLO_RESUME,
+                    "000000220801521e08011206542d303030311a05532d3034322209706f732032"
+                    + "2e332e312807"),
+            new Golden("auth_challenge", AUTH_CHALLENGE,
+                    "0000002d08017a290a20a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5"
+                    + "b6b7b8b9babbbcbdbebf1080d0eab6b733"),
+            new Golden("auth_proof", AUTH_PROOF,
+                    "0000002708028201220a20f89db3740a0df0f2015b901a17134a8a2bfe9b97df"
+                    + "5c051c49e4e7aaacec35e7"),
+            new Golden("welcome_with_limits", WELCOME_WITH_LIMITS,
+                    "0000001e08025a1a080112066e6f64652d61189875208080042880d0eab6b733"
+                    + "3020"),
+            new Golden("push_draining", PUSH_DRAINING,
+                    "000000258a0122080810e0a4eeb6b73352170a126e6f6465207368757474696e"
+                    + "6720646f776e10e807"),
+            new Golden("push_gap", PUSH_GAP, "000000108a010d085010e0a4eeb6b7335a020809"),
+            new Golden("push_ack", PUSH_ACK, "000000059201020808"),
+            new Golden("error_busy", ERROR_BUSY,
+                    "0000002b0828722708f6031222333220726571756573747320696e20666c6967"
+                    + "68742c20746865206d6178696d756d"),
+            new Golden("error_authentication", ERROR_AUTHENTICATION,
+                    "000000200802721c08cb01121561757468656e7469636174696f6e206661696c"
+                    + "65641801"));
 
     private GoldenFrames() {
     }

@@ -273,4 +273,26 @@ class MessageValidatorTest {
                     .doesNotThrowAnyException();
         }
     }
+
+    @Test
+    void authProofOfExactlyThirtyTwoBytesIsAcceptedAndOneMoreOrLessIsNot() {
+        com.google.protobuf.ByteString proof = GoldenFrames.AUTH_PROOF.getAuthProof().getProof();
+        assertThat(proof.size()).isEqualTo(FrameLimits.AUTH_PROOF_BYTES);
+        assertThatCode(() -> MessageValidator.validate(GoldenFrames.AUTH_PROOF))
+                .doesNotThrowAnyException();
+
+        for (com.google.protobuf.ByteString wrong : new com.google.protobuf.ByteString[] {
+            proof.concat(com.google.protobuf.ByteString.copyFrom(new byte[1])),
+            proof.substring(1), com.google.protobuf.ByteString.EMPTY}) {
+            Envelope envelope = GoldenFrames.AUTH_PROOF.toBuilder()
+                    .setAuthProof(GoldenFrames.AUTH_PROOF.getAuthProof().toBuilder()
+                            .setProof(wrong))
+                    .build();
+            assertThatThrownBy(() -> MessageValidator.validate(envelope))
+                    .isInstanceOfSatisfying(ProtocolException.class, error -> {
+                        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+                        assertThat(error.getMessage()).startsWith("proof: must be 32 bytes");
+                    });
+        }
+    }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.FieldSource;
 
 // Goal: keep SPEC.md true, since vendors implement from it alone; method: check that it shows
@@ -62,7 +63,38 @@ class SpecDocumentTest {
                 .contains("1.." + FrameLimits.CURRENCY_CHARS_MAX + " characters")
                 .contains(FrameLimits.HEARTBEAT_INTERVAL_MILLIS + " ms")
                 .contains(FrameLimits.IDLE_HEARTBEAT_INTERVALS_MAX + " heartbeat intervals")
-                .contains((FrameLimits.FRAME_COMPLETION_MILLIS_MAX / 1000) + " s");
+                .contains((FrameLimits.FRAME_COMPLETION_MILLIS_MAX / 1000) + " s")
+                .contains("| AuthChallenge `nonce` | " + FrameLimits.AUTH_NONCE_BYTES + " bytes")
+                .contains("| AuthProof `proof` | " + FrameLimits.AUTH_PROOF_BYTES + " bytes")
+                .contains("| terminal secret | " + FrameLimits.TERMINAL_SECRET_BYTES + " bytes")
+                .contains("| handshake, TCP connect to Welcome | "
+                        + (FrameLimits.HANDSHAKE_MILLIS_MAX / 1000) + " s")
+                .contains("| failed authentications | "
+                        + FrameLimits.AUTH_FAILURES_PER_TERMINAL_MAX + " per terminal id, "
+                        + FrameLimits.AUTH_FAILURES_PER_ADDRESS_MAX + " per remote address, within "
+                        + (FrameLimits.AUTH_FAILURE_WINDOW_MILLIS / 1000) + " s")
+                .contains("| requests unanswered per connection | "
+                        + FrameLimits.IN_FLIGHT_REQUESTS_MAX + " |")
+                .contains("| request rate per connection | " + FrameLimits.REQUESTS_PER_SECOND_MAX
+                        + " per second, bursts of " + FrameLimits.REQUEST_BURST_MAX + " |")
+                .contains("| pushes kept per terminal until acknowledged | "
+                        + FrameLimits.PUSHES_RETAINED_MAX + " |");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ErrorCode.class, names = "UNRECOGNIZED", mode = EnumSource.Mode.EXCLUDE)
+    void specListsEveryErrorCodeWithItsNumber(ErrorCode code) {
+        assertThat(spec).contains("| " + code.getNumber() + " | `" + code.name() + "` |");
+    }
+
+    @Test
+    void specDefinesTheProofAsTheCodeComputesIt() {
+        // The label, the order of the parts and the worked example all come from the code.
+        assertThat(spec).contains("\"" + new String(TerminalAuthentication.LABEL,
+                StandardCharsets.US_ASCII) + "\"");
+        assertThat(specHex).contains(GoldenFrames.PROOF_HEX);
+        assertThat(HexFormat.of().formatHex(TerminalAuthentication.proof(GoldenFrames.SECRET,
+                GoldenFrames.NONCE, "T-0001", "S-042"))).isEqualTo(GoldenFrames.PROOF_HEX);
     }
 
     @ParameterizedTest

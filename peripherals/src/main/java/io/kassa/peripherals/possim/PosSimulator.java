@@ -3,6 +3,7 @@ package io.kassa.peripherals.possim;
 import io.kassa.peripherals.sdk.TerminalBusyException;
 import io.kassa.peripherals.sdk.TerminalClient;
 import io.kassa.peripherals.sdk.TerminalClientOptions;
+import io.kassa.protocol.TerminalAuthentication;
 import io.kassa.peripherals.sdk.TerminalConnectionException;
 import io.kassa.peripherals.sdk.TerminalErrorException;
 import io.kassa.peripherals.sdk.TerminalProtocolException;
@@ -229,6 +230,9 @@ public final class PosSimulator {
                 .setTerminalId(terminal.terminalId)
                 .setStoreId(terminal.storeId)
                 .setSoftwareVersion("kassa-pos-sim")
+                .setSecret(options.getDemoSecretSeed() == null ? null
+                        : TerminalAuthentication.demoSecret(options.getDemoSecretSeed(),
+                                terminal.storeId, terminal.terminalId))
                 .setRequestTimeoutMillis(options.getRequestTimeoutMillis())
                 // One sale at a time per till; a little room for the SDK's own requests.
                 .setInFlightMax(2));

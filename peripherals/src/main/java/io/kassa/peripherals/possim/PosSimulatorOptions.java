@@ -27,6 +27,7 @@ public final class PosSimulatorOptions {
     private long statusIntervalMillis = 5_000;
     private long reconnectDelayMillis = 1_000;
     private long drainTimeoutMillis = 5_000;
+    private String demoSecretSeed;
 
     public PosSimulatorOptions() {
     }
@@ -44,6 +45,7 @@ public final class PosSimulatorOptions {
         this.statusIntervalMillis = other.statusIntervalMillis;
         this.reconnectDelayMillis = other.reconnectDelayMillis;
         this.drainTimeoutMillis = other.drainTimeoutMillis;
+        this.demoSecretSeed = other.demoSecretSeed;
     }
 
     /** @throws IllegalArgumentException naming the first option out of range */
@@ -189,6 +191,21 @@ public final class PosSimulatorOptions {
     /** How long {@link PosSimulator#stop()} lets sales in flight finish before closing. */
     public PosSimulatorOptions setDrainTimeoutMillis(long drainTimeoutMillis) {
         this.drainTimeoutMillis = drainTimeoutMillis;
+        return this;
+    }
+
+    public String getDemoSecretSeed() {
+        return demoSecretSeed;
+    }
+
+    /**
+     * The seed the demo engine was given in KASSA_DEMO_TERMINAL_SECRET_SEED: each simulated
+     * terminal authenticates with the secret derived from it (SPEC.md section 7.2). Null: the
+     * terminals have no secret and only an engine that does not authenticate accepts them.
+     */
+    public PosSimulatorOptions setDemoSecretSeed(String demoSecretSeed) {
+        this.demoSecretSeed = demoSecretSeed == null || demoSecretSeed.isBlank() ? null
+                : demoSecretSeed;
         return this;
     }
 }

@@ -6,6 +6,9 @@ import io.kassa.protocol.FrameDecoder;
 import io.kassa.protocol.FrameEncoder;
 import io.kassa.protocol.FrameLimits;
 import io.kassa.protocol.ProtocolException;
+import io.kassa.protocol.TerminalAuthentication;
+import io.kassa.protocol.v1.AuthChallenge;
+import io.kassa.protocol.v1.AuthProof;
 import io.kassa.protocol.v1.CheckoutRequest;
 import io.kassa.protocol.v1.CheckoutResponse;
 import io.kassa.protocol.v1.Envelope;
@@ -14,6 +17,8 @@ import io.kassa.protocol.v1.ErrorCode;
 import io.kassa.protocol.v1.Heartbeat;
 import io.kassa.protocol.v1.HeartbeatAck;
 import io.kassa.protocol.v1.Hello;
+import io.kassa.protocol.v1.Push;
+import io.kassa.protocol.v1.PushAck;
 import io.kassa.protocol.v1.QuoteRequest;
 import io.kassa.protocol.v1.QuoteResponse;
 import io.kassa.protocol.v1.Welcome;
@@ -25,7 +30,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +68,17 @@ import org.slf4j.LoggerFactory;
  * requests at once, {@link TerminalBusyException}; an answer of the wrong type or a payload
  * that does not parse, {@link TerminalProtocolException}.
  *
+ * <p>Authentication: when the engine answers Hello with an AuthChallenge, the client answers
+ * with the proof computed from {@link TerminalClientOptions#setSecret} (SPEC.md section 7.2);
+ * {@link #connect()} completes with the Welcome that follows.
+ *
+ * <p>Pushes: {@link #onPush} handlers see every push once, in sequence order, on the client's
+ * context; a push whose sequence was already seen (a resend after a reconnect) is dropped. After
+ * the handlers return, the client acknowledges the push.
+ *
  * <p>A client connects once. After it closes, for whatever reason, create a new one: that keeps
- * request ids and the in-flight table of one connection from leaking into the next.
+ * request ids and the in-flight table of one connection from leaking into the next. {@link
+ * ReconnectingTerminalClient} does that, with backoff, resending unanswered checkouts.
  */
 public final class TerminalClient {
 
@@ -78,11 +99,14 @@ public final class TerminalClient {
     private final FrameDecoder decoder = new FrameDecoder();
     private final InFlightRequests inFlight;
     private final Promise<Void> closed = Promise.promise();
+    private final List<Consumer<Push>> pushHandlers = new CopyOnWriteArrayList<>();
 
     // Written only on the context; volatile because isConnected() and welcome() read them from
     // any thread.
     private volatile State state = State.NEW;
     private volatile Welcome welcome;
+    private volatile long lastPushSequenceSeen;
+    private volatile boolean draining;
 
     private NetSocket socket;
     private Promise<Welcome> connectPromise;
@@ -95,10 +119,36 @@ public final class TerminalClient {
         this.context = vertx.getOrCreateContext();
         this.options = options;
         this.inFlight = new InFlightRequests(options.getInFlightMax());
-        this.netClient = vertx.createNetClient(new NetClientOptions()
+        this.lastPushSequenceSeen = options.getLastPushSequenceSeen();
+        this.netClient = vertx.createNetClient(netClientOptions(options));
+    }
+
+    /** TLS versions the client offers: the engine accepts these two only. */
+    static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
+
+    private static NetClientOptions netClientOptions(TerminalClientOptions options) {
+        NetClientOptions net = new NetClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE,
                         options.getConnectTimeoutMillis()))
-                .setTcpNoDelay(true));
+                .setTcpNoDelay(true);
+        if (options.getLocalAddress() != null) {
+            net.setLocalAddress(options.getLocalAddress());
+        }
+        if (options.isTls()) {
+            net.setSsl(true).setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
+                    .setHostnameVerificationAlgorithm(
+                            options.isTlsHostnameVerification() ? "HTTPS" : "");
+            if (options.getTlsTrustedCaPemPath() != null) {
+                net.setTrustOptions(new PemTrustOptions()
+                        .addCertPath(options.getTlsTrustedCaPemPath()));
+            }
+            if (options.getTlsClientCertificatePemPath() != null) {
+                net.setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(options.getTlsClientCertificatePemPath())
+                        .setKeyPath(options.getTlsClientKeyPemPath()));
+            }
+        }
+        return net;
     }
 
     /**
@@ -169,6 +219,30 @@ public final class TerminalClient {
         return state == State.CONNECTED;
     }
 
+    /**
+     * Adds a handler of the engine's pushes, called on the client's context, in sequence order,
+     * once per sequence. Register before {@link #connect()} to see pushes resent at connect.
+     */
+    public TerminalClient onPush(Consumer<Push> handler) {
+        pushHandlers.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** The highest push sequence processed, to carry into the next connection's Hello. */
+    public long lastPushSequenceSeen() {
+        return lastPushSequenceSeen;
+    }
+
+    /** True once the engine said it is draining: finish, then reconnect elsewhere. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Completes when the client has closed, for whatever reason. */
+    public Future<Void> closeFuture() {
+        return closed.future();
+    }
+
     /** The engine's Welcome, or null before {@link #connect()} has completed. */
     public Welcome welcome() {
         return welcome;
@@ -224,8 +298,38 @@ public final class TerminalClient {
                 .setProtocolVersion(FrameLimits.PROTOCOL_VERSION)
                 .setTerminalId(options.getTerminalId())
                 .setStoreId(options.getStoreId())
-                .setSoftwareVersion(options.getSoftwareVersion()));
-        sendUnchecked(hello, Envelope.BodyCase.WELCOME, false, welcomeTimeoutMillis)
+                .setSoftwareVersion(options.getSoftwareVersion())
+                .setLastPushSequenceSeen(lastPushSequenceSeen));
+        // An engine that does not authenticate answers Hello with Welcome at once.
+        sendUnchecked(hello, null, false, welcomeTimeoutMillis).onComplete(answer -> {
+            switch (answer.getBodyCase()) {
+                case WELCOME -> onWelcome(answer.getWelcome());
+                case AUTH_CHALLENGE -> onChallenge(answer.getAuthChallenge(), startNanos);
+                default -> onHelloFailed(new TerminalProtocolException(
+                        ErrorCode.UNEXPECTED_MESSAGE, "Hello was answered with "
+                                + answer.getBodyCase()));
+            }
+        }, this::onHelloFailed);
+    }
+
+    private void onChallenge(AuthChallenge challenge, long startNanos) {
+        if (state != State.CONNECTING) {
+            return;
+        }
+        byte[] secret = options.getSecret();
+        if (secret == null || secret.length != FrameLimits.TERMINAL_SECRET_BYTES) {
+            onHelloFailed(new TerminalConnectionException("the engine requires authentication"
+                    + " and terminal " + options.getTerminalId() + " has no "
+                    + FrameLimits.TERMINAL_SECRET_BYTES + "-byte secret configured"));
+            return;
+        }
+        byte[] proof = TerminalAuthentication.proof(secret, challenge.getNonce().toByteArray(),
+                options.getTerminalId(), options.getStoreId());
+        long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
+        long remainingMillis = Math.max(1, options.getConnectTimeoutMillis() - elapsedMillis);
+        sendUnchecked(Envelope.newBuilder().setAuthProof(AuthProof.newBuilder()
+                        .setProof(com.google.protobuf.ByteString.copyFrom(proof))),
+                Envelope.BodyCase.WELCOME, false, remainingMillis)
                 .onComplete(answer -> onWelcome(answer.getWelcome()), this::onHelloFailed);
     }
 
@@ -364,6 +468,10 @@ public final class TerminalClient {
             onError(requestId, envelope.getError());
             return;
         }
+        if (envelope.getBodyCase() == Envelope.BodyCase.PUSH) {
+            onPushReceived(envelope.getPush());
+            return;
+        }
         InFlightRequests.Entry entry = inFlight.remove(requestId);
         if (entry == null) {
             LOG.warn("terminal {}: dropping {} for request {}, which is not in flight "
@@ -414,6 +522,39 @@ public final class TerminalClient {
             return;
         }
         entry.promise().fail(new TerminalProtocolException(error.code(), error.getMessage()));
+    }
+
+    private void onPushReceived(Push push) {
+        if (Long.compareUnsigned(push.getSequence(), lastPushSequenceSeen) <= 0) {
+            // Resent after a reconnect, and already processed: pushes are idempotent by sequence.
+            acknowledge(push.getSequence());
+            return;
+        }
+        if (push.getKindCase() == Push.KindCase.DRAINING) {
+            draining = true;
+            LOG.info("terminal {}: the engine is draining: {}", options.getTerminalId(),
+                    push.getDraining().getReason());
+        } else if (push.getKindCase() == Push.KindCase.GAP) {
+            LOG.warn("terminal {}: pushes {}..{} were lost before delivery",
+                    options.getTerminalId(), push.getGap().getFirstSequence(), push.getSequence());
+        }
+        for (Consumer<Push> handler : new ArrayList<>(pushHandlers)) {
+            try {
+                handler.accept(push);
+            } catch (RuntimeException bug) {
+                LOG.error("terminal {}: push handler failed on push {}", options.getTerminalId(),
+                        push.getSequence(), bug);
+            }
+        }
+        lastPushSequenceSeen = push.getSequence();
+        acknowledge(push.getSequence());
+    }
+
+    private void acknowledge(long sequence) {
+        if (socket != null && state != State.CLOSED) {
+            socket.write(Buffer.buffer(FrameEncoder.encode(Envelope.newBuilder()
+                    .setPushAck(PushAck.newBuilder().setSequence(sequence)).build())));
+        }
     }
 
     private void answerHeartbeat(long requestId) {

@@ -28,6 +28,14 @@ public final class TerminalClientOptions {
     private long connectTimeoutMillis = DEFAULT_CONNECT_TIMEOUT_MILLIS;
     private long requestTimeoutMillis = DEFAULT_REQUEST_TIMEOUT_MILLIS;
     private int inFlightMax = DEFAULT_IN_FLIGHT_MAX;
+    private byte[] secret;
+    private long lastPushSequenceSeen;
+    private String localAddress;
+    private boolean tls;
+    private String tlsTrustedCaPemPath;
+    private String tlsClientCertificatePemPath;
+    private String tlsClientKeyPemPath;
+    private boolean tlsHostnameVerification = true;
 
     public TerminalClientOptions() {
     }
@@ -41,6 +49,14 @@ public final class TerminalClientOptions {
         this.connectTimeoutMillis = other.connectTimeoutMillis;
         this.requestTimeoutMillis = other.requestTimeoutMillis;
         this.inFlightMax = other.inFlightMax;
+        this.secret = other.secret == null ? null : other.secret.clone();
+        this.lastPushSequenceSeen = other.lastPushSequenceSeen;
+        this.localAddress = other.localAddress;
+        this.tls = other.tls;
+        this.tlsTrustedCaPemPath = other.tlsTrustedCaPemPath;
+        this.tlsClientCertificatePemPath = other.tlsClientCertificatePemPath;
+        this.tlsClientKeyPemPath = other.tlsClientKeyPemPath;
+        this.tlsHostnameVerification = other.tlsHostnameVerification;
     }
 
     /**
@@ -57,6 +73,10 @@ public final class TerminalClientOptions {
         require(requestTimeoutMillis >= 1, "requestTimeoutMillis must be >= 1");
         require(inFlightMax >= 1 && inFlightMax <= IN_FLIGHT_MAX_LIMIT,
                 "inFlightMax must be 1.." + IN_FLIGHT_MAX_LIMIT + ": " + inFlightMax);
+        require((tlsClientCertificatePemPath == null) == (tlsClientKeyPemPath == null),
+                "tlsClientCertificatePemPath and tlsClientKeyPemPath go together");
+        require(tls || (tlsTrustedCaPemPath == null && tlsClientCertificatePemPath == null),
+                "TLS files are set but TLS is not enabled");
     }
 
     private static void require(boolean condition, String message) {
@@ -139,11 +159,95 @@ public final class TerminalClientOptions {
         return this;
     }
 
+    public byte[] getSecret() {
+        return secret == null ? null : secret.clone();
+    }
+
+    /**
+     * The terminal's provisioned secret (32 bytes), with which the client answers the engine's
+     * AuthChallenge. Without one, connecting to an engine that challenges fails.
+     */
+    public TerminalClientOptions setSecret(byte[] secret) {
+        this.secret = secret == null ? null : secret.clone();
+        return this;
+    }
+
+    public long getLastPushSequenceSeen() {
+        return lastPushSequenceSeen;
+    }
+
+    /** Told to the engine in Hello: pushes after this one are resent (SPEC.md 7.6). */
+    public TerminalClientOptions setLastPushSequenceSeen(long lastPushSequenceSeen) {
+        this.lastPushSequenceSeen = lastPushSequenceSeen;
+        return this;
+    }
+
+    public String getLocalAddress() {
+        return localAddress;
+    }
+
+    /** The local address to connect from, e.g. one of several 127.0.0.x; null: any. */
+    public TerminalClientOptions setLocalAddress(String localAddress) {
+        this.localAddress = localAddress;
+        return this;
+    }
+
+    public boolean isTls() {
+        return tls;
+    }
+
+    /** Connects with TLS (1.3 or 1.2). */
+    public TerminalClientOptions setTls(boolean tls) {
+        this.tls = tls;
+        return this;
+    }
+
+    public String getTlsTrustedCaPemPath() {
+        return tlsTrustedCaPemPath;
+    }
+
+    /** PEM file of the CA(s) the engine's certificate must chain to; null: the JDK's. */
+    public TerminalClientOptions setTlsTrustedCaPemPath(String path) {
+        this.tlsTrustedCaPemPath = path;
+        return this;
+    }
+
+    public String getTlsClientCertificatePemPath() {
+        return tlsClientCertificatePemPath;
+    }
+
+    public String getTlsClientKeyPemPath() {
+        return tlsClientKeyPemPath;
+    }
+
+    /** The terminal's certificate and key (PEM) for mutual TLS; both or neither. */
+    public TerminalClientOptions setTlsClientCertificate(String certificatePemPath,
+            String keyPemPath) {
+        this.tlsClientCertificatePemPath = certificatePemPath;
+        this.tlsClientKeyPemPath = keyPemPath;
+        return this;
+    }
+
+    public boolean isTlsHostnameVerification() {
+        return tlsHostnameVerification;
+    }
+
+    /**
+     * Whether the engine's certificate must name the host connected to (default true). Turn off
+     * only where terminals reach the engine by an address its certificate cannot name.
+     */
+    public TerminalClientOptions setTlsHostnameVerification(boolean verify) {
+        this.tlsHostnameVerification = verify;
+        return this;
+    }
+
     @Override
     public String toString() {
         return "TerminalClientOptions{host=" + host + ", port=" + port + ", terminalId="
                 + terminalId + ", storeId=" + storeId + ", softwareVersion=" + softwareVersion
                 + ", connectTimeoutMillis=" + connectTimeoutMillis + ", requestTimeoutMillis="
-                + requestTimeoutMillis + ", inFlightMax=" + inFlightMax + "}";
+                + requestTimeoutMillis + ", inFlightMax=" + inFlightMax + ", secret="
+                + (secret == null ? "unset" : "set") + ", lastPushSequenceSeen="
+                + lastPushSequenceSeen + ", localAddress=" + localAddress + ", tls=" + tls + "}";
     }
 }

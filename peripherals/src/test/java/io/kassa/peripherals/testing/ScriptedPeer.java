@@ -69,8 +69,13 @@ public final class ScriptedPeer {
     }
 
     public static Future<ScriptedPeer> start(Vertx vertx, Script script) {
+        return startOn(vertx, 0, script);
+    }
+
+    /** On a given port, e.g. to come up where a client is already trying to connect. */
+    public static Future<ScriptedPeer> startOn(Vertx vertx, int port, Script script) {
         ScriptedPeer peer = new ScriptedPeer(vertx, script);
-        return peer.server.listen(0, "127.0.0.1").map(listening -> peer);
+        return peer.server.listen(port, "127.0.0.1").map(listening -> peer);
     }
 
     /** Answers Hello with a Welcome and Heartbeat with an ack; hands the rest to {@code rest}. */

@@ -2,13 +2,17 @@ package io.kassa.engine.server;
 
 import io.kassa.engine.server.checkout.CheckoutService;
 import io.kassa.engine.server.config.EngineConfig;
+import io.kassa.engine.server.http.PaymentEdges;
 import io.kassa.engine.server.postgres.EmbeddedPostgresServer;
 import io.kassa.engine.server.postgres.Migrations;
 import io.kassa.engine.server.postgres.PgSalesLedger;
 import io.kassa.engine.server.postgres.PostgresLocation;
 import io.kassa.engine.server.redis.EmbeddedRedisServer;
+import io.kassa.engine.server.terminal.PushOutbox;
+import io.kassa.engine.server.terminal.TerminalEndpoint;
+import io.kassa.engine.server.terminal.TerminalPolicy;
+import io.kassa.engine.server.terminal.TerminalRegistry;
 import io.kassa.engine.server.terminal.TerminalServerOptions;
-import io.kassa.engine.server.terminal.TerminalServerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -49,10 +53,13 @@ public final class KassaEngine implements AutoCloseable {
     private final List<AutoCloseable> embedded;
     private final EngineConfig config;
     private final PgSalesLedger ledger;
+    private final TerminalEndpoint terminals;
+    // Set once in start(), right after construction: the payment channels and their callbacks.
+    private PaymentEdges payments;
 
     private KassaEngine(Vertx vertx, Pool pool, Redis redis, int terminalPort,
             String deploymentId, List<AutoCloseable> embedded, EngineConfig config,
-            PgSalesLedger ledger) {
+            PgSalesLedger ledger, TerminalEndpoint terminals) {
         this.vertx = vertx;
         this.pool = pool;
         this.redis = redis;
@@ -61,9 +68,20 @@ public final class KassaEngine implements AutoCloseable {
         this.embedded = embedded;
         this.config = config;
         this.ledger = ledger;
+        this.terminals = terminals;
     }
 
+    /** Starts with {@link TerminalPolicy#defaults()}: no TLS, no demo secrets. */
     public static KassaEngine start(EngineConfig config, Clock clock) {
+        return start(config, TerminalPolicy.defaults(), clock);
+    }
+
+    public static KassaEngine start(EngineConfig config, TerminalPolicy policy, Clock clock) {
+        if (policy.demoSecretSeed().isPresent() && config.postgresUrl().isPresent()) {
+            // Derived secrets are for a demo on throw-away embedded data, never for a real chain.
+            throw new IllegalArgumentException("KASSA_DEMO_TERMINAL_SECRET_SEED is refused when"
+                    + " KASSA_PG_URL is set: demo terminal secrets are for the embedded demo only");
+        }
         List<AutoCloseable> embedded = new ArrayList<>();
         try {
             EngineConfig resolved = withEmbeddedDefaults(config, embedded);
@@ -87,18 +105,32 @@ public final class KassaEngine implements AutoCloseable {
             TerminalServerOptions terminalOptions = TerminalServerOptions.of(
                     resolved.terminalHost(), port, resolved.nodeId(),
                     resolved.heartbeatIntervalMillis(), resolved.frameCompletionMillis());
-            PgSalesLedger ledger = new PgSalesLedger(vertx, pool, clock,
-                    PgSalesLedger.GroupCommitOptions.DEFAULTS);
-            CheckoutService checkout = new CheckoutService(ledger, clock);
-            String deploymentId = await(vertx.deployVerticle(
-                    () -> new TerminalServerVerticle(checkout, terminalOptions, clock),
+            CheckoutAssembly assembly = await(CheckoutAssembly.start(vertx, pool, redis, clock),
+                    "checkout assembly");
+            PgSalesLedger ledger = assembly.ledger();
+            CheckoutService checkout = assembly.checkout();
+            TerminalEndpoint terminals =
+                    TerminalEndpoint.create(pool, checkout, terminalOptions, policy, clock);
+            if (policy.demoSecretSeed().isPresent()) {
+                log.warn("KASSA_DEMO_TERMINAL_SECRET_SEED is set: any terminal id authenticates"
+                        + " with a secret derived from the seed. Demo only.");
+            }
+            String deploymentId = await(vertx.deployVerticle(terminals::newVerticle,
                     new DeploymentOptions().setInstances(
                             VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)),
                     "terminal endpoint");
-            log.info("node '{}' listening for terminals on {}:{}", resolved.nodeId(),
-                    resolved.terminalHost(), port);
-            return new KassaEngine(
-                    vertx, pool, redis, port, deploymentId, embedded, resolved, ledger);
+            log.info("node '{}' listening for terminals on {}:{}{}", resolved.nodeId(),
+                    resolved.terminalHost(), port, terminals.tls() ? " (TLS)" : "");
+            PaymentEdges payments = await(PaymentEdges.start(vertx, pool, resolved.httpHost(),
+                    resolved.httpPort(), resolved.paymentKeysDirectory(), resolved.payments(),
+                    clock), "HTTP endpoint");
+            log.info("node '{}' listening for gateway callbacks on {}:{} (channels: {})",
+                    resolved.nodeId(), resolved.httpHost(), payments.httpPort(),
+                    payments.channels().all().keySet());
+            KassaEngine engine = new KassaEngine(vertx, pool, redis, port, deploymentId,
+                    embedded, resolved, ledger, terminals);
+            engine.payments = payments;
+            return engine;
         } catch (RuntimeException e) {
             closeAll(embedded);
             throw e;
@@ -127,6 +159,11 @@ public final class KassaEngine implements AutoCloseable {
         return terminalPort;
     }
 
+    /** The payment channel adapters and the callback endpoint. */
+    public PaymentEdges payments() {
+        return payments;
+    }
+
     public Vertx vertx() {
         return vertx;
     }
@@ -137,6 +174,16 @@ public final class KassaEngine implements AutoCloseable {
 
     public PgSalesLedger ledger() {
         return ledger;
+    }
+
+    /** The provisioned terminals: provisioning, rotation, disabling. */
+    public TerminalRegistry terminalRegistry() {
+        return terminals.registry();
+    }
+
+    /** The pushes to terminals served by this node. */
+    public PushOutbox terminalPushes() {
+        return terminals.outbox();
     }
 
     /** The configuration as resolved, with the URLs of embedded services filled in. */
@@ -159,6 +206,9 @@ public final class KassaEngine implements AutoCloseable {
             await(vertx.undeploy(deploymentId), "terminal endpoint drain");
         } catch (RuntimeException e) {
             log.warn("terminal endpoint did not stop cleanly", e);
+        }
+        if (payments != null) {
+            payments.close();
         }
         try {
             await(pool.close(), "PostgreSQL pool close");

@@ -1,6 +1,7 @@
 package io.kassa.engine.server;
 
 import io.kassa.engine.server.config.EngineConfig;
+import io.kassa.engine.server.terminal.TerminalPolicy;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
@@ -15,15 +16,24 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0) {
+            System.exit(args[0].equals(ProvisionTerminal.COMMAND)
+                    ? ProvisionTerminal.run(args, System.getenv(), System.out, System.err)
+                    : usage());
+            return;
+        }
         EngineConfig config;
+        TerminalPolicy terminalPolicy;
+        KassaEngine engine;
         try {
             config = EngineConfig.fromEnvironment(System.getenv());
+            terminalPolicy = TerminalPolicy.fromEnvironment(System.getenv());
+            engine = KassaEngine.start(config, terminalPolicy, Clock.systemUTC());
         } catch (IllegalArgumentException e) {
             System.err.println("kassa: " + e.getMessage());
             System.exit(2);
             return;
         }
-        KassaEngine engine = KassaEngine.start(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("kassa: stopping (draining in-flight requests)...");
@@ -59,6 +69,13 @@ public final class Main {
                             totals.sales() - previous[0], seconds.trim());
                     previous[0] = totals.sales();
                 }));
+    }
+
+    private static int usage() {
+        System.err.print("usage: java -jar kassa-engine.jar  (runs a node, configured by"
+                + " KASSA_* environment variables)" + System.lineSeparator()
+                + ProvisionTerminal.USAGE);
+        return ProvisionTerminal.EXIT_USAGE;
     }
 
     private static String redactPassword(String url) {

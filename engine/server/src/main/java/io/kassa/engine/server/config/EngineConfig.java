@@ -1,5 +1,6 @@
 package io.kassa.engine.server.config;
 
+import io.kassa.engine.server.gateways.ChannelSettings;
 import io.kassa.protocol.FrameLimits;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +25,12 @@ import java.util.Optional;
  *       kassa-1)</td></tr>
  *   <tr><td>KASSA_HEARTBEAT_INTERVAL_MILLIS</td><td>heartbeat interval told to terminals;
  *       a connection silent for 3 intervals is closed (default 15000)</td></tr>
+ *   <tr><td>KASSA_HTTP_HOST / KASSA_HTTP_PORT</td><td>HTTP endpoint for gateway callbacks
+ *       (default 0.0.0.0:8080; port 0 picks a free one)</td></tr>
+ *   <tr><td>KASSA_PAYMENT_KEYS_DIR</td><td>merchant keys and ids of the payment channels
+ *       (see docs/adr/0005); no channel is configured when unset</td></tr>
+ *   <tr><td>KASSA_GATEWAY_*</td><td>channel timeouts, retries, breaker: see
+ *       {@link ChannelSettings#fromEnvironment}</td></tr>
  *   <tr><td>KASSA_FRAME_COMPLETION_MILLIS</td><td>time a begun frame has to complete
  *       (default 10000)</td></tr>
  * </table>
@@ -31,7 +38,23 @@ import java.util.Optional;
 public record EngineConfig(
         Optional<String> postgresUrl, String postgresSchema, int postgresPoolSize,
         Optional<String> redisUrl, String terminalHost, int terminalPort, String nodeId,
-        int heartbeatIntervalMillis, int frameCompletionMillis) {
+        int heartbeatIntervalMillis, int frameCompletionMillis, String httpHost, int httpPort,
+        Optional<String> paymentKeysDirectory, ChannelSettings payments) {
+
+    public static final int DEFAULT_HTTP_PORT = 8080;
+
+    /**
+     * Without HTTP settings (tests, embedding): callbacks on a free loopback port, no payment
+     * channel configured.
+     */
+    public EngineConfig(Optional<String> postgresUrl, String postgresSchema,
+            int postgresPoolSize, Optional<String> redisUrl, String terminalHost,
+            int terminalPort, String nodeId, int heartbeatIntervalMillis,
+            int frameCompletionMillis) {
+        this(postgresUrl, postgresSchema, postgresPoolSize, redisUrl, terminalHost,
+                terminalPort, nodeId, heartbeatIntervalMillis, frameCompletionMillis,
+                "127.0.0.1", 0, Optional.empty(), ChannelSettings.defaults());
+    }
 
     public static final int DEFAULT_TERMINAL_PORT = 7420;
 
@@ -64,6 +87,11 @@ public record EngineConfig(
             throw new IllegalArgumentException(
                     "KASSA_FRAME_COMPLETION_MILLIS must be 10..600000: " + frameCompletionMillis);
         }
+        Objects.requireNonNull(paymentKeysDirectory, "paymentKeysDirectory");
+        Objects.requireNonNull(payments, "payments");
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("KASSA_HTTP_PORT must be 0..65535: " + httpPort);
+        }
         if (terminalPort < 0 || terminalPort > 65535) {
             throw new IllegalArgumentException("KASSA_TERMINAL_PORT must be 0..65535: "
                     + terminalPort);
@@ -82,19 +110,23 @@ public record EngineConfig(
                 integer(environment, "KASSA_HEARTBEAT_INTERVAL_MILLIS",
                         TerminalTimings.HEARTBEAT_INTERVAL_MILLIS),
                 integer(environment, "KASSA_FRAME_COMPLETION_MILLIS",
-                        TerminalTimings.FRAME_COMPLETION_MILLIS));
+                        TerminalTimings.FRAME_COMPLETION_MILLIS),
+                environment.getOrDefault("KASSA_HTTP_HOST", "0.0.0.0"),
+                integer(environment, "KASSA_HTTP_PORT", DEFAULT_HTTP_PORT),
+                nonBlank(environment.get("KASSA_PAYMENT_KEYS_DIR")),
+                ChannelSettings.fromEnvironment(environment));
     }
 
     public EngineConfig withPostgresUrl(String url) {
         return new EngineConfig(Optional.of(url), postgresSchema, postgresPoolSize, redisUrl,
                 terminalHost, terminalPort, nodeId, heartbeatIntervalMillis,
-                frameCompletionMillis);
+                frameCompletionMillis, httpHost, httpPort, paymentKeysDirectory, payments);
     }
 
     public EngineConfig withRedisUrl(String url) {
         return new EngineConfig(postgresUrl, postgresSchema, postgresPoolSize, Optional.of(url),
                 terminalHost, terminalPort, nodeId, heartbeatIntervalMillis,
-                frameCompletionMillis);
+                frameCompletionMillis, httpHost, httpPort, paymentKeysDirectory, payments);
     }
 
     private static Optional<String> nonBlank(String value) {

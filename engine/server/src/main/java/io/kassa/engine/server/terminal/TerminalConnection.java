@@ -1,68 +1,85 @@
 package io.kassa.engine.server.terminal;
 
+import com.google.protobuf.ByteString;
 import io.kassa.engine.core.basket.PricedBasket;
 import io.kassa.engine.core.decision.Decision;
 import io.kassa.engine.server.checkout.CheckoutCommand;
 import io.kassa.engine.server.checkout.CheckoutOutcome;
-import io.kassa.engine.server.checkout.CheckoutService;
 import io.kassa.protocol.Decoded;
 import io.kassa.protocol.FrameDecoder;
 import io.kassa.protocol.FrameEncoder;
 import io.kassa.protocol.FrameLimits;
 import io.kassa.protocol.MessageValidator;
 import io.kassa.protocol.ProtocolException;
+import io.kassa.protocol.v1.AuthChallenge;
+import io.kassa.protocol.v1.Draining;
 import io.kassa.protocol.v1.Envelope;
 import io.kassa.protocol.v1.Error;
 import io.kassa.protocol.v1.ErrorCode;
 import io.kassa.protocol.v1.Hello;
 import io.kassa.protocol.v1.HeartbeatAck;
+import io.kassa.protocol.v1.Push;
 import io.kassa.protocol.v1.QuoteRequest;
 import io.kassa.protocol.v1.Welcome;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import java.time.Clock;
+import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One terminal's connection: decodes its frames, enforces the session (Hello first, once),
- * dispatches requests to the checkout service and writes one answer per request. Everything
- * here runs on the connection's event loop, so its state needs no locking.
+ * One terminal's connection: decodes its frames, runs the handshake (Hello, AuthChallenge,
+ * AuthProof, Welcome), enforces the session's limits, dispatches requests to the checkout
+ * service, writes one answer per request, and delivers the terminal's pushes. Everything here
+ * runs on the connection's event loop, so its state needs no locking.
  *
  * <pre>
- *   AWAITING_HELLO --Hello ok--> READY --fatal error / idle / peer close--> CLOSED
- *         |                                   ^
- *         +--------fatal error----------------+
+ *   AWAITING_HELLO --Hello--> AWAITING_PROOF --AuthProof--> AUTHENTICATING --ok--> READY
+ *        |                          |                             |                 |
+ *        +------ fatal error, handshake time over, failed proof --+--- idle, close -+--> CLOSED
  * </pre>
+ *
+ * <p>Per-connection state is kept small on purpose (see load-tests/scale/README.md): what only
+ * the handshake needs (the nonce) is dropped after it, the token bucket exists from Welcome on,
+ * and the decoder allocates a payload buffer only while a frame is arriving.
  */
-final class TerminalConnection {
+final class TerminalConnection implements PushOutbox.Sink {
 
     private static final Logger log = LoggerFactory.getLogger(TerminalConnection.class);
 
-    enum State { AWAITING_HELLO, READY, CLOSED }
+    /** Said to every failed authentication alike, so that nothing can be learned from it. */
+    static final String AUTHENTICATION_FAILED_MESSAGE = "authentication failed";
+
+    enum State { AWAITING_HELLO, AWAITING_PROOF, AUTHENTICATING, READY, CLOSED }
 
     private final NetSocket socket;
-    private final CheckoutService checkout;
-    private final TerminalServerOptions options;
-    private final Clock clock;
+    private final TerminalServices services;
+    private final Context context;
     private final FrameDecoder decoder = new FrameDecoder(FrameLimits.FRAME_BYTES_MAX);
 
     private State state = State.AWAITING_HELLO;
     private String terminalId = "";
     private String storeId = "";
+    private byte[] nonce;
+    private long lastPushSequenceSeen;
+    private TokenBucket requestTokens;
+    private final long connectedAtMillis;
     private long lastFrameAtMillis;
     private long partialFrameSinceMillis = -1;
     private int inFlight;
     private boolean draining;
+    private boolean readingPaused;
 
-    TerminalConnection(NetSocket socket, CheckoutService checkout, TerminalServerOptions options,
-            Clock clock) {
+    TerminalConnection(NetSocket socket, TerminalServices services) {
         this.socket = socket;
-        this.checkout = checkout;
-        this.options = options;
-        this.clock = clock;
-        this.lastFrameAtMillis = clock.millis();
+        this.services = services;
+        this.context = Vertx.currentContext();
+        this.connectedAtMillis = services.clock().millis();
+        this.lastFrameAtMillis = connectedAtMillis;
     }
 
     State state() {
@@ -82,7 +99,7 @@ final class TerminalConnection {
         }
         if (decoder.hasPartialFrame()) {
             if (partialFrameSinceMillis < 0) {
-                partialFrameSinceMillis = clock.millis();
+                partialFrameSinceMillis = services.clock().millis();
             }
         } else {
             partialFrameSinceMillis = -1;
@@ -90,39 +107,71 @@ final class TerminalConnection {
     }
 
     void onClosed() {
+        if (state == State.READY) {
+            services.outbox().detach(terminalId, this);
+        }
         state = State.CLOSED;
     }
 
     /**
-     * The engine is shutting down: answer what is in flight, refuse new requests with
-     * UNAVAILABLE (the terminal retries on another node), then close.
+     * The socket's write queue has drained: read again. Reading stops when the queue is full,
+     * so that a terminal that does not read what it asked for cannot make the engine buffer
+     * without bound.
+     */
+    void onDrained() {
+        if (readingPaused) {
+            readingPaused = false;
+            if (partialFrameSinceMillis >= 0) {
+                // The stall was ours, not the terminal's.
+                partialFrameSinceMillis = services.clock().millis();
+            }
+            socket.resume();
+        }
+    }
+
+    /**
+     * The engine is shutting down: tell the terminal with a Draining push, answer what is in
+     * flight, refuse new requests with UNAVAILABLE (the terminal retries on another node), then
+     * close.
      */
     void onShutdown() {
+        if (draining) {
+            return;
+        }
         draining = true;
+        if (state == State.READY) {
+            services.outbox().push(terminalId, push -> push.setDraining(Draining.newBuilder()
+                    .setReason("engine node " + services.options().nodeId() + " is shutting down")
+                    .setReconnectAfterMillis(services.options().reconnectAfterDrainMillis())));
+        }
         closeIfDrained();
     }
 
     private void closeIfDrained() {
         if (draining && inFlight == 0 && state != State.CLOSED) {
-            state = State.CLOSED;
+            onClosed();
             socket.end();
         }
     }
 
-    /** Called by the per-loop sweep: closes a connection gone silent or stuck mid-frame. */
+    /** Called by the per-loop sweep: closes a connection gone silent, stuck or unauthenticated. */
     void sweep(long nowMillis) {
         if (state == State.CLOSED) {
             return;
         }
-        if (partialFrameSinceMillis >= 0
-                && nowMillis - partialFrameSinceMillis > options.frameCompletionMillis()) {
+        if (state != State.READY
+                && nowMillis - connectedAtMillis > services.limits().handshakeMillis()) {
+            failFatally(0, ErrorCode.HELLO_REQUIRED, "the handshake did not complete within "
+                    + services.limits().handshakeMillis() + " ms");
+        } else if (!readingPaused && partialFrameSinceMillis >= 0 && nowMillis
+                - partialFrameSinceMillis > services.options().frameCompletionMillis()) {
             failFatally(0, ErrorCode.FRAME_TRUNCATED, "frame begun "
                     + (nowMillis - partialFrameSinceMillis) + " ms ago is still incomplete ("
                     + decoder.bufferedBytes() + " bytes received)");
-        } else if (nowMillis - lastFrameAtMillis > options.idleMillisMax()) {
+        } else if (nowMillis - lastFrameAtMillis > services.options().idleMillisMax()) {
             log.info("closing idle connection of terminal '{}' ({} ms without a frame)",
                     terminalId, nowMillis - lastFrameAtMillis);
-            state = State.CLOSED;
+            onClosed();
             socket.close();
         }
     }
@@ -131,14 +180,22 @@ final class TerminalConnection {
         if (state == State.CLOSED) {
             return;
         }
-        lastFrameAtMillis = clock.millis();
+        lastFrameAtMillis = services.clock().millis();
+        long requestId = decoded instanceof Decoded.Message message
+                ? message.envelope().getRequestId() : ((Decoded.Malformed) decoded).requestId();
+        if (state == State.READY && !requestTokens.tryTake(services.limits().requestsPerSecond(),
+                services.limits().requestBurst(), System.nanoTime())) {
+            sendError(requestId, ErrorCode.RATE_LIMITED, "more than "
+                    + services.limits().requestsPerSecond() + " requests per second (burst "
+                    + services.limits().requestBurst() + "); slow down and resend", false);
+            return;
+        }
         if (decoded instanceof Decoded.Malformed malformed) {
             sendError(malformed.requestId(), malformed.error().code(),
                     malformed.error().getMessage(), false);
             return;
         }
         Envelope envelope = ((Decoded.Message) decoded).envelope();
-        long requestId = envelope.getRequestId();
         try {
             dispatch(envelope);
         } catch (ProtocolException refused) {
@@ -151,6 +208,13 @@ final class TerminalConnection {
     }
 
     private void dispatch(Envelope envelope) throws ProtocolException {
+        if (envelope.getBodyCase() == Envelope.BodyCase.PUSH_ACK) {
+            // Not a request: never answered, whatever its request id.
+            if (state == State.READY) {
+                services.outbox().acknowledge(terminalId, envelope.getPushAck().getSequence());
+            }
+            return;
+        }
         if (draining) {
             throw ProtocolException.recoverable(ErrorCode.UNAVAILABLE,
                     "this engine node is shutting down; reconnect and retry");
@@ -162,20 +226,23 @@ final class TerminalConnection {
         }
         switch (envelope.getBodyCase()) {
             case HELLO -> onHello(envelope);
+            case AUTH_PROOF -> onAuthProof(envelope);
             case HEARTBEAT -> {
-                requireGreeted();
+                requireReady();
                 send(Envelope.newBuilder().setRequestId(envelope.getRequestId())
                         .setHeartbeatAck(HeartbeatAck.newBuilder()
-                                .setServerTimeMillis(clock.millis()))
+                                .setServerTimeMillis(services.clock().millis()))
                         .build());
             }
             case QUOTE_REQUEST -> {
-                requireGreeted();
+                requireReady();
+                requireCapacity();
                 MessageValidator.validate(envelope);
                 onQuote(envelope.getRequestId(), envelope.getQuoteRequest());
             }
             case CHECKOUT_REQUEST -> {
-                requireGreeted();
+                requireReady();
+                requireCapacity();
                 MessageValidator.validate(envelope);
                 onCheckout(envelope.getRequestId(),
                         WireMapping.checkout(storeId, terminalId, envelope.getCheckoutRequest()));
@@ -187,7 +254,7 @@ final class TerminalConnection {
 
     private void onHello(Envelope envelope) throws ProtocolException {
         Hello hello = envelope.getHello();
-        if (state == State.READY) {
+        if (state != State.AWAITING_HELLO) {
             throw ProtocolException.recoverable(ErrorCode.ALREADY_GREETED,
                     "this connection already said Hello as terminal '" + terminalId + "'");
         }
@@ -197,30 +264,127 @@ final class TerminalConnection {
                     + FrameLimits.PROTOCOL_VERSION);
         }
         MessageValidator.validate(envelope);
+        long nowMillis = services.clock().millis();
+        String address = remoteAddress();
+        if (services.authenticator().limited(hello.getTerminalId(), address, nowMillis)) {
+            throw ProtocolException.fatal(ErrorCode.TOO_MANY_ATTEMPTS, "too many failed"
+                    + " authentications; wait " + FrameLimits.AUTH_FAILURE_WINDOW_MILLIS / 1000
+                    + " s before trying again");
+        }
+        if (services.clientCertificateRequired()
+                && !certificateNames(hello.getTerminalId())) {
+            services.authenticator().recordFailure(hello.getTerminalId(), address, nowMillis);
+            throw ProtocolException.fatal(ErrorCode.AUTHENTICATION_FAILED,
+                    AUTHENTICATION_FAILED_MESSAGE);
+        }
         terminalId = hello.getTerminalId();
         storeId = hello.getStoreId();
-        state = State.READY;
+        lastPushSequenceSeen = hello.getLastPushSequenceSeen();
+        nonce = services.authenticator().newNonce();
+        state = State.AWAITING_PROOF;
         send(Envelope.newBuilder().setRequestId(envelope.getRequestId())
-                .setWelcome(Welcome.newBuilder()
-                        .setProtocolVersion(FrameLimits.PROTOCOL_VERSION)
-                        .setNodeId(options.nodeId())
-                        .setHeartbeatIntervalMillis(options.heartbeatIntervalMillis())
-                        .setFrameBytesMax(FrameLimits.FRAME_BYTES_MAX)
-                        .setServerTimeMillis(clock.millis()))
+                .setAuthChallenge(AuthChallenge.newBuilder()
+                        .setNonce(ByteString.copyFrom(nonce))
+                        .setServerTimeMillis(nowMillis))
                 .build());
     }
 
-    private void requireGreeted() throws ProtocolException {
+    private boolean certificateNames(String claimedTerminalId) {
+        try {
+            return ClientCertificates.names(socket.peerCertificates(), claimedTerminalId);
+        } catch (SSLPeerUnverifiedException none) {
+            // The TLS layer requires a certificate, so this is a bug or a plaintext socket.
+            return false;
+        }
+    }
+
+    private void onAuthProof(Envelope envelope) throws ProtocolException {
+        if (state != State.AWAITING_PROOF) {
+            throw ProtocolException.recoverable(ErrorCode.HELLO_REQUIRED, state == State.READY
+                    ? "this connection is already authenticated"
+                    : "send Hello and answer its AuthChallenge");
+        }
+        MessageValidator.validate(envelope);
+        long requestId = envelope.getRequestId();
+        byte[] challenge = nonce;
+        nonce = null;
+        state = State.AUTHENTICATING;
+        Future<Boolean> verdict;
+        try {
+            verdict = services.authenticator().verify(terminalId, storeId, challenge,
+                    envelope.getAuthProof().getProof().toByteArray());
+        } catch (RuntimeException bug) {
+            verdict = Future.failedFuture(bug);
+        }
+        verdict.onComplete(accepted -> onVerdict(requestId, accepted), failure -> {
+            log.error("authenticating terminal '{}' failed", terminalId, failure);
+            failFatally(requestId, ErrorCode.UNAVAILABLE,
+                    "the engine cannot authenticate now; reconnect shortly");
+        });
+    }
+
+    private void onVerdict(long requestId, boolean accepted) {
+        if (state != State.AUTHENTICATING) {
+            return;
+        }
+        if (!accepted) {
+            services.authenticator().recordFailure(terminalId, remoteAddress(),
+                    services.clock().millis());
+            failFatally(requestId, ErrorCode.AUTHENTICATION_FAILED, AUTHENTICATION_FAILED_MESSAGE);
+            return;
+        }
+        state = State.READY;
+        requestTokens = new TokenBucket(services.limits().requestBurst(), System.nanoTime());
+        send(Envelope.newBuilder().setRequestId(requestId)
+                .setWelcome(Welcome.newBuilder()
+                        .setProtocolVersion(FrameLimits.PROTOCOL_VERSION)
+                        .setNodeId(services.options().nodeId())
+                        .setHeartbeatIntervalMillis(services.options().heartbeatIntervalMillis())
+                        .setFrameBytesMax(FrameLimits.FRAME_BYTES_MAX)
+                        .setServerTimeMillis(services.clock().millis())
+                        .setInFlightRequestsMax(services.limits().inFlightRequestsMax()))
+                .build());
+        List<Push> missed = services.outbox().attach(terminalId, lastPushSequenceSeen, this);
+        for (Push push : missed) {
+            sendPush(push);
+        }
+    }
+
+    /** From the outbox, possibly on another thread: hop onto this connection's loop. */
+    @Override
+    public void deliver(Push push) {
+        if (Vertx.currentContext() == context) {
+            sendPush(push);
+        } else {
+            context.runOnContext(ignored -> sendPush(push));
+        }
+    }
+
+    private void sendPush(Push push) {
+        if (state == State.READY) {
+            send(Envelope.newBuilder().setPush(push).build());
+        }
+    }
+
+    private void requireReady() throws ProtocolException {
         if (state != State.READY) {
             throw ProtocolException.recoverable(ErrorCode.HELLO_REQUIRED,
-                    "send Hello before any request");
+                    "send Hello and authenticate before any request");
+        }
+    }
+
+    private void requireCapacity() throws ProtocolException {
+        if (inFlight >= services.limits().inFlightRequestsMax()) {
+            // Refused, never queued: a queue here would hide overload until it was too late.
+            throw ProtocolException.recoverable(ErrorCode.BUSY, inFlight
+                    + " requests in flight, the maximum; resend once one is answered");
         }
     }
 
     private void onQuote(long requestId, QuoteRequest request) throws ProtocolException {
         var currency = WireMapping.currency(request.getCurrency());
-        Decision<PricedBasket> quote =
-                checkout.quote(currency, WireMapping.lines(request.getLinesList(), currency));
+        Decision<PricedBasket> quote = services.checkout()
+                .quote(currency, WireMapping.lines(request.getLinesList(), currency));
         if (quote instanceof Decision.Rejected<PricedBasket> rejected) {
             sendError(requestId, WireMapping.errorCode(rejected.rejection().code()),
                     rejected.rejection().explanation(), false);
@@ -233,14 +397,19 @@ final class TerminalConnection {
 
     private void onCheckout(long requestId, CheckoutCommand command) {
         inFlight++;
+        assert inFlight <= services.limits().inFlightRequestsMax() : inFlight;
         Future<CheckoutOutcome> outcome;
         try {
-            outcome = checkout.checkout(command);
+            outcome = services.checkout().checkout(command);
         } catch (RuntimeException bug) {
             outcome = Future.failedFuture(bug);
         }
         outcome.onComplete(result -> {
             inFlight--;
+            assert inFlight >= 0 : inFlight;
+            if (state == State.CLOSED) {
+                return;
+            }
             if (result.failed()) {
                 log.error("checkout {} failed", command.key(), result.cause());
                 sendError(requestId, ErrorCode.INTERNAL, "the checkout could not be completed;"
@@ -270,10 +439,15 @@ final class TerminalConnection {
         }
     }
 
+    private String remoteAddress() {
+        var address = socket.remoteAddress();
+        return address == null ? "unknown" : address.hostAddress();
+    }
+
     private void failFatally(long requestId, ErrorCode code, String message) {
         log.warn("closing connection of terminal '{}': {} {}", terminalId, code, message);
         sendError(requestId, code, message, true);
-        state = State.CLOSED;
+        onClosed();
         socket.end();
     }
 
@@ -285,5 +459,9 @@ final class TerminalConnection {
 
     private void send(Envelope envelope) {
         socket.write(Buffer.buffer(FrameEncoder.encode(envelope)));
+        if (!readingPaused && socket.writeQueueFull()) {
+            readingPaused = true;
+            socket.pause();
+        }
     }
 }

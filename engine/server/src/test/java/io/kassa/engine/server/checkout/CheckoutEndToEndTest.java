@@ -139,7 +139,7 @@ class CheckoutEndToEndTest {
         int connections = 8;
         List<TerminalClient> clients = new ArrayList<>();
         for (int index = 0; index < connections; index++) {
-            clients.add(connect("S003", "T-S003-1"));
+            clients.add(connect("store-003", "T-store-003-1"));
         }
         List<Future<CheckoutResponse>> answers = new ArrayList<>();
         for (TerminalClient client : clients) {

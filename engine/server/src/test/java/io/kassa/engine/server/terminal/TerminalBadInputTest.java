@@ -48,7 +48,7 @@ class TerminalBadInputTest {
     void nothingWasWrittenAndOthersAreStillServed() throws IOException {
         assertThat(engine.count("select count(*) from sales_order")).isZero();
         assertThat(engine.count("select count(*) from ledger_entry")).isZero();
-        try (RawTerminal bystander = RawTerminal.greeted(engine.port(), "S1", "T-bystander")) {
+        try (RawTerminal bystander = RawTerminal.greeted(engine, "S001", "T-bystander")) {
             Envelope answer = bystander.exchange(quote(7, line("sku-1", "grocery", 250, 2)));
             assertThat(answer.getQuoteResponse().getPayableFen()).isEqualTo(500);
         }
@@ -56,7 +56,7 @@ class TerminalBadInputTest {
 
     @Test
     void frameOverTheMaximumIsFatal() throws IOException {
-        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+        try (RawTerminal terminal = RawTerminal.greeted(engine, "S001", "T1")) {
             int declared = FrameLimits.FRAME_BYTES_MAX + 1;
             terminal.sendBytes(new byte[] {
                 (byte) (declared >>> 24), (byte) (declared >>> 16), (byte) (declared >>> 8),
@@ -68,7 +68,7 @@ class TerminalBadInputTest {
 
     @Test
     void frameAtTheMaximumIsReadAndJudgedByItsContent() throws IOException {
-        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+        try (RawTerminal terminal = RawTerminal.greeted(engine, "S001", "T1")) {
             byte[] payload = new byte[FrameLimits.FRAME_BYTES_MAX];
             Arrays.fill(payload, (byte) 0xFF);
             terminal.sendPayload(payload);
@@ -79,7 +79,7 @@ class TerminalBadInputTest {
 
     @Test
     void truncatedFrameIsClosedAfterTheCompletionBound() throws IOException {
-        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+        try (RawTerminal terminal = RawTerminal.greeted(engine, "S001", "T1")) {
             byte[] frame = FrameEncoder.encode(heartbeat(9));
             terminal.sendBytes(Arrays.copyOf(frame, frame.length - 1));
             assertError(terminal.receive(), 0, ErrorCode.FRAME_TRUNCATED, true);
@@ -89,7 +89,7 @@ class TerminalBadInputTest {
 
     @Test
     void unknownMessageTypeIsAnsweredAndTheConnectionGoesOn() throws IOException {
-        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+        try (RawTerminal terminal = RawTerminal.greeted(engine, "S001", "T1")) {
             // request_id = 42 (field 1, varint), then field 99 (length-delimited, empty).
             terminal.sendPayload(new byte[] {0x08, 42, (byte) 0x9A, 0x06, 0x00});
             assertError(terminal.receive(), 42, ErrorCode.UNKNOWN_MESSAGE_TYPE, false);
@@ -99,7 +99,7 @@ class TerminalBadInputTest {
 
     @Test
     void payloadThatDoesNotParseIsAnsweredAndTheConnectionGoesOn() throws IOException {
-        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+        try (RawTerminal terminal = RawTerminal.greeted(engine, "S001", "T1")) {
             terminal.sendPayload(new byte[] {0x0A, 0x7F, 0x01});
             assertError(terminal.receive(), 0, ErrorCode.MALFORMED_PAYLOAD, false);
             assertThat(terminal.exchange(heartbeat(2)).hasHeartbeatAck()).isTrue();
@@ -120,7 +120,7 @@ class TerminalBadInputTest {
     void unsupportedProtocolVersionIsFatal() throws IOException {
         try (RawTerminal terminal = RawTerminal.connect(engine.port())) {
             Envelope answer = terminal.exchange(Envelope.newBuilder().setRequestId(1)
-                    .setHello(RawTerminal.hello("S1", "T1").toBuilder().setProtocolVersion(2))
+                    .setHello(RawTerminal.hello("S001", "T1").toBuilder().setProtocolVersion(2))
                     .build());
             assertError(answer, 1, ErrorCode.UNSUPPORTED_VERSION, true);
             assertThat(terminal.closedByPeer()).isTrue();
@@ -129,9 +129,9 @@ class TerminalBadInputTest {
 
     @Test
     void secondHelloIsRefused() throws IOException {
-        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+        try (RawTerminal terminal = RawTerminal.greeted(engine, "S001", "T1")) {
             Envelope answer = terminal.exchange(Envelope.newBuilder().setRequestId(2)
-                    .setHello(RawTerminal.hello("S1", "T1")).build());
+                    .setHello(RawTerminal.hello("S001", "T1")).build());
             assertError(answer, 2, ErrorCode.ALREADY_GREETED, false);
         }
     }
@@ -140,14 +140,14 @@ class TerminalBadInputTest {
     void helloWithAnEmptyTerminalIdIsRefused() throws IOException {
         try (RawTerminal terminal = RawTerminal.connect(engine.port())) {
             Envelope answer = terminal.exchange(Envelope.newBuilder().setRequestId(1)
-                    .setHello(RawTerminal.hello("S1", "")).build());
+                    .setHello(RawTerminal.hello("S001", "")).build());
             assertError(answer, 1, ErrorCode.INVALID_FIELD, false);
         }
     }
 
     @Test
     void requestIdZeroIsRefusedBecauseItIsReserved() throws IOException {
-        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+        try (RawTerminal terminal = RawTerminal.greeted(engine, "S001", "T1")) {
             Envelope answer = terminal.exchange(heartbeat(0));
             assertError(answer, 0, ErrorCode.INVALID_FIELD, false);
             assertThat(answer.getError().getMessage()).contains("request_id");
@@ -156,7 +156,7 @@ class TerminalBadInputTest {
 
     @Test
     void messageOnlyTheEngineSendsIsUnexpected() throws IOException {
-        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+        try (RawTerminal terminal = RawTerminal.greeted(engine, "S001", "T1")) {
             Envelope answer = terminal.exchange(Envelope.newBuilder().setRequestId(4)
                     .setWelcome(Welcome.newBuilder().setProtocolVersion(1)).build());
             assertError(answer, 4, ErrorCode.UNEXPECTED_MESSAGE, false);
@@ -165,7 +165,7 @@ class TerminalBadInputTest {
 
     @Test
     void negativePriceIsAnInvalidAmount() throws IOException {
-        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+        try (RawTerminal terminal = RawTerminal.greeted(engine, "S001", "T1")) {
             assertError(terminal.exchange(checkout(5, cashCheckout("sale-neg", 100,
                     line("a", "grocery", -100, 1)))), 5, ErrorCode.INVALID_AMOUNT, false);
         }
@@ -173,7 +173,7 @@ class TerminalBadInputTest {
 
     @Test
     void totalBeyondInt64FenOverflows() throws IOException {
-        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+        try (RawTerminal terminal = RawTerminal.greeted(engine, "S001", "T1")) {
             CheckoutRequest request = cashCheckout("sale-big", Long.MAX_VALUE,
                     line("a", "grocery", Long.MAX_VALUE / 2, 3));
             assertError(terminal.exchange(checkout(6, request)), 6, ErrorCode.AMOUNT_OVERFLOW,
@@ -185,7 +185,7 @@ class TerminalBadInputTest {
 
     @Test
     void emptyBasketIsRefused() throws IOException {
-        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+        try (RawTerminal terminal = RawTerminal.greeted(engine, "S001", "T1")) {
             assertError(terminal.exchange(checkout(8, cashCheckout("sale-empty", 100))), 8,
                     ErrorCode.EMPTY_BASKET, false);
             assertError(terminal.exchange(quote(9)), 9, ErrorCode.EMPTY_BASKET, false);
@@ -194,7 +194,7 @@ class TerminalBadInputTest {
 
     @Test
     void tendersThatDoNotSumToThePayableAreRefused() throws IOException {
-        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+        try (RawTerminal terminal = RawTerminal.greeted(engine, "S001", "T1")) {
             assertError(terminal.exchange(checkout(10, cashCheckout("sale-short", 99,
                     line("a", "grocery", 100, 1)))), 10, ErrorCode.TENDER_MISMATCH, false);
             CheckoutRequest shortCash = cashCheckout("sale-cash", 100,
@@ -208,7 +208,7 @@ class TerminalBadInputTest {
 
     @Test
     void currencyOtherThanYuanIsRefused() throws IOException {
-        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+        try (RawTerminal terminal = RawTerminal.greeted(engine, "S001", "T1")) {
             CheckoutRequest request = cashCheckout("sale-usd", 100, line("a", "grocery", 100, 1))
                     .toBuilder().setCurrency("USD").build();
             assertError(terminal.exchange(checkout(12, request)), 12,
@@ -218,7 +218,7 @@ class TerminalBadInputTest {
 
     @Test
     void zeroQuantityIsRefused() throws IOException {
-        try (RawTerminal terminal = RawTerminal.greeted(engine.port(), "S1", "T1")) {
+        try (RawTerminal terminal = RawTerminal.greeted(engine, "S001", "T1")) {
             assertError(terminal.exchange(checkout(13, cashCheckout("sale-q0", 100,
                     line("a", "grocery", 100, 0)))), 13, ErrorCode.INVALID_QUANTITY, false);
         }

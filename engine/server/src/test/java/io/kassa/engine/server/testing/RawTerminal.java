@@ -1,6 +1,9 @@
 package io.kassa.engine.server.testing;
 
+import com.google.protobuf.ByteString;
 import io.kassa.protocol.FrameEncoder;
+import io.kassa.protocol.TerminalAuthentication;
+import io.kassa.protocol.v1.AuthProof;
 import io.kassa.protocol.v1.BasketLine;
 import io.kassa.protocol.v1.CheckoutRequest;
 import io.kassa.protocol.v1.Envelope;
@@ -26,6 +29,11 @@ public final class RawTerminal implements AutoCloseable {
     private final DataInputStream input;
     private final OutputStream output;
 
+    /** Wraps a connected socket (a TLS one, for instance). */
+    public static RawTerminal over(Socket socket) throws IOException {
+        return new RawTerminal(socket);
+    }
+
     private RawTerminal(Socket socket) throws IOException {
         this.socket = socket;
         this.socket.setSoTimeout(READ_TIMEOUT_MILLIS);
@@ -38,17 +46,59 @@ public final class RawTerminal implements AutoCloseable {
         return new RawTerminal(new Socket("127.0.0.1", port));
     }
 
-    /** Connects and completes Hello/Welcome as terminal {@code terminalId} of {@code storeId}. */
-    public static RawTerminal greeted(int port, String storeId, String terminalId)
+    /** Connects from {@code localAddress}, e.g. 127.0.0.7, to count as another remote host. */
+    public static RawTerminal connect(int port, String localAddress) throws IOException {
+        return new RawTerminal(new Socket(java.net.InetAddress.getLoopbackAddress(), port,
+                java.net.InetAddress.getByName(localAddress), 0));
+    }
+
+    /** A socket that reads through a small window, for tests of a terminal that lags. */
+    public static RawTerminal connectWithReceiveBuffer(int port, int receiveBufferBytes)
             throws IOException {
-        RawTerminal terminal = connect(port);
-        terminal.send(Envelope.newBuilder().setRequestId(1).setHello(hello(storeId, terminalId))
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(receiveBufferBytes);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+        return new RawTerminal(socket);
+    }
+
+    /**
+     * Connects and completes the handshake (Hello, AuthChallenge, AuthProof, Welcome) as
+     * terminal {@code terminalId} of {@code storeId}, provisioned in {@code engine} on first use.
+     * The next request id free is 3.
+     */
+    public static RawTerminal greeted(TestEngine engine, String storeId, String terminalId)
+            throws IOException {
+        RawTerminal terminal = connect(engine.port());
+        terminal.authenticate(hello(storeId, terminalId), engine.secret(storeId, terminalId));
+        return terminal;
+    }
+
+    /**
+     * Runs the handshake with request ids 1 (Hello) and 2 (AuthProof); returns the Welcome.
+     *
+     * @throws IllegalStateException with the answer when it is not the expected one
+     */
+    public Envelope authenticate(Hello hello, byte[] secret) throws IOException {
+        Envelope challenge = exchange(Envelope.newBuilder().setRequestId(1).setHello(hello)
                 .build());
-        Envelope welcome = terminal.receive();
+        if (!challenge.hasAuthChallenge()) {
+            throw new IllegalStateException("expected AuthChallenge, got " + challenge);
+        }
+        Envelope welcome = exchange(proof(2, challenge, hello, secret));
         if (!welcome.hasWelcome()) {
             throw new IllegalStateException("expected Welcome, got " + welcome);
         }
-        return terminal;
+        return welcome;
+    }
+
+    /** The AuthProof answering {@code challenge} for {@code hello}'s terminal and store. */
+    public static Envelope proof(long requestId, Envelope challenge, Hello hello, byte[] secret) {
+        byte[] proof = TerminalAuthentication.proof(secret,
+                challenge.getAuthChallenge().getNonce().toByteArray(), hello.getTerminalId(),
+                hello.getStoreId());
+        return Envelope.newBuilder().setRequestId(requestId)
+                .setAuthProof(AuthProof.newBuilder().setProof(ByteString.copyFrom(proof)))
+                .build();
     }
 
     public static Hello hello(String storeId, String terminalId) {
@@ -113,6 +163,11 @@ public final class RawTerminal implements AutoCloseable {
         } catch (SocketTimeoutException stillOpen) {
             return false;
         }
+    }
+
+    /** Sends without waiting for an answer: for pipelining and back-pressure tests. */
+    public OutputStream output() {
+        return output;
     }
 
     @Override

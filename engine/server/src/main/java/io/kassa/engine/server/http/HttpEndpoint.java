@@ -1,0 +1,30 @@
+package io.kassa.engine.server.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+/**
+ * The engine's HTTP port: the gateways' callbacks now; the admin API, metrics and health
+ * checks will mount on the same router.
+ */
+public final class HttpEndpoint {
+
+    /** Longest request line and headers accepted: callbacks carry a few short headers. */
+    public static final int HEADER_BYTES_MAX = 16 * 1024;
+
+    private HttpEndpoint() {
+    }
+
+    public static Future<HttpServer> start(Vertx vertx, String host, int port,
+            CallbackRoutes callbacks) {
+        Router router = Router.router(vertx);
+        callbacks.mount(router);
+        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+                        .setMaxHeaderSize(HEADER_BYTES_MAX))
+                .requestHandler(router)
+                .listen();
+    }
+}
