@@ -73,6 +73,11 @@ public final class MessageValidator {
     private static void validateQuoteRequest(QuoteRequest request) throws ProtocolException {
         requireCurrency(request.getCurrency());
         requireLines(request.getLinesList());
+        requireMemberCode(request.getMemberCode());
+        if (request.getPointsWish() < 0) {
+            throw ProtocolException.recoverable(ErrorCode.INVALID_AMOUNT,
+                    "points_wish: must be >= 0, was " + request.getPointsWish());
+        }
     }
 
     private static void validateCheckoutRequest(CheckoutRequest request)
@@ -81,6 +86,14 @@ public final class MessageValidator {
         requireCurrency(request.getCurrency());
         requireLines(request.getLinesList());
         requireTenders(request.getTendersList());
+        requireMemberCode(request.getMemberCode());
+    }
+
+    /** Optional: empty means no member; otherwise an identifier. */
+    private static void requireMemberCode(String memberCode) throws ProtocolException {
+        if (!memberCode.isEmpty()) {
+            requireIdentifier(memberCode, "member_code");
+        }
     }
 
     private static void requireCurrency(String currency) throws ProtocolException {
@@ -139,6 +152,13 @@ public final class MessageValidator {
         if (tender.getReceivedFen() < 0) {
             throw ProtocolException.recoverable(ErrorCode.INVALID_AMOUNT, path
                     + "received_fen: must be >= 0, was " + tender.getReceivedFen());
+        }
+        if (type == TenderType.BANK_CARD) {
+            // The engine records a card payment the PIN pad approved; without the approval
+            // code there is nothing to reconcile it against.
+            requireIdentifier(tender.getApprovalCode(), path + "approval_code");
+        } else if (!tender.getApprovalCode().isEmpty()) {
+            throw invalidField(path + "approval_code", "is for BANK_CARD tenders only");
         }
     }
 

@@ -70,6 +70,7 @@ public final class CheckoutService {
     private final Clock clock;
     private final TimeOrderedIds orderIds;
     private final Map<String, Integer> tierRanks = new HashMap<>();
+    private volatile CheckoutMetrics metrics = CheckoutMetrics.NONE;
 
     public CheckoutService(ChainRules rules, SalesLedger ledger, HotCopy hotCopy,
             MemberDirectory directory, MemberBalances balances, Outbox outbox, Clock clock) {
@@ -108,8 +109,14 @@ public final class CheckoutService {
                                 command.pointsWish()))));
     }
 
+    /** Where checkout outcomes and latencies are reported; nothing is by default. */
+    public void instrument(CheckoutMetrics checkoutMetrics) {
+        this.metrics = java.util.Objects.requireNonNull(checkoutMetrics, "checkoutMetrics");
+    }
+
     /** Completes a sale exactly once per sale key. */
     public Future<CheckoutOutcome> checkout(CheckoutCommand command) {
+        long startedNanos = System.nanoTime();
         ZonedDateTime at = storeTime(command.key().storeId());
         String holdId = HoldIds.of(command.key());
         return memberContext(command.memberCode(), at, Optional.of(holdId)).compose(member -> {
@@ -133,7 +140,8 @@ public final class CheckoutService {
                 return record(command, sale, orderId, fingerprint, Optional.empty());
             }
             return reserveAndRecord(command, context.get(), sale, orderId, fingerprint, holdId);
-        });
+        }).andThen(result -> metrics.checkoutFinished(command.key().storeId(), result,
+                System.nanoTime() - startedNanos));
     }
 
     private Future<CheckoutOutcome> reserveAndRecord(CheckoutCommand command,
@@ -338,7 +346,8 @@ public final class CheckoutService {
         for (int index = 0; index < tenders.size(); index++) {
             Tender tender = tenders.get(index);
             recordedTenders.add(new SalesLedger.RecordedTender(index + 1, tender.kind().name(),
-                    tender.amount().amountMinor(), tender.received().amountMinor()));
+                    tender.amount().amountMinor(), tender.received().amountMinor(),
+                    referenceOf(command, tender, index)));
         }
         long earned = member.map(MemberEffects::pointsEarned).orElse(0L);
         long redeemed = member.map(MemberEffects::pointsRedeemed).orElse(0L);
@@ -350,6 +359,17 @@ public final class CheckoutService {
                 SalePosting.entries(command.key().storeId(), member.map(MemberEffects::memberId),
                         basket, sale.settled(), earned, redeemed),
                 member);
+    }
+
+    /**
+     * The command's reference for a settled tender. The core returns the tenders it settled in
+     * the order they were given, so the index matches; a mismatch would be a bug.
+     */
+    private static String referenceOf(CheckoutCommand command, Tender tender, int index) {
+        if (!command.tenders().get(index).equals(tender)) {
+            throw new IllegalStateException("settled tenders must keep the request's order");
+        }
+        return command.tenderReferences().get(index);
     }
 
     private ZonedDateTime storeTime(String storeId) {

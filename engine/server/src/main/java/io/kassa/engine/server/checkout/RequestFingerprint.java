@@ -32,10 +32,12 @@ public final class RequestFingerprint {
         }
         update(digest, command.memberCode().orElse(""));
         updateLong(digest, command.tenders().size());
-        for (Tender tender : command.tenders()) {
+        for (int index = 0; index < command.tenders().size(); index++) {
+            Tender tender = command.tenders().get(index);
             update(digest, tender.kind().name());
             updateLong(digest, tender.amount().amountMinor());
             updateLong(digest, tender.received().amountMinor());
+            update(digest, command.tenderReferences().get(index));
         }
         return HexFormat.of().formatHex(digest.digest());
     }

@@ -78,7 +78,13 @@ public interface SalesLedger {
             int quantity, long grossFen, long discountFen, long netFen) {
     }
 
-    record RecordedTender(int tenderNumber, String kind, long amountFen, long receivedFen) {
+    /** @param reference what identifies the tender outside Kassa, or an empty string */
+    record RecordedTender(int tenderNumber, String kind, long amountFen, long receivedFen,
+            String reference) {
+
+        public RecordedTender(int tenderNumber, String kind, long amountFen, long receivedFen) {
+            this(tenderNumber, kind, amountFen, receivedFen, "");
+        }
     }
 
     sealed interface RecordResult {

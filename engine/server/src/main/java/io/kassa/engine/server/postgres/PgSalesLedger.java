@@ -70,8 +70,10 @@ public final class PgSalesLedger implements SalesLedger {
                 $6::int8[], $7::int4[], $8::int8[], $9::int8[], $10::int8[])""";
 
     private static final String INSERT_TENDERS = """
-            insert into order_tender (order_id, tender_number, kind, amount_fen, received_fen)
-            select * from unnest($1::uuid[], $2::int4[], $3::text[], $4::int8[], $5::int8[])""";
+            insert into order_tender (order_id, tender_number, kind, amount_fen, received_fen,
+                reference)
+            select * from unnest($1::uuid[], $2::int4[], $3::text[], $4::int8[], $5::int8[],
+                $6::text[])""";
 
     private static final String INSERT_TRANSACTIONS = """
             insert into ledger_transaction (transaction_id, kind, order_id, created_at)
@@ -293,6 +295,7 @@ public final class PgSalesLedger implements SalesLedger {
         String[] kinds = new String[size];
         Long[] amounts = new Long[size];
         Long[] received = new Long[size];
+        String[] references = new String[size];
         int index = 0;
         for (SaleRecord record : fresh) {
             for (RecordedTender tender : record.tenders()) {
@@ -301,11 +304,13 @@ public final class PgSalesLedger implements SalesLedger {
                 kinds[index] = tender.kind();
                 amounts[index] = tender.amountFen();
                 received[index] = tender.receivedFen();
+                references[index] = tender.reference();
                 index++;
             }
         }
         return Tuple.tuple().addArrayOfUUID(orderIds).addArrayOfInteger(numbers)
-                .addArrayOfString(kinds).addArrayOfLong(amounts).addArrayOfLong(received);
+                .addArrayOfString(kinds).addArrayOfLong(amounts).addArrayOfLong(received)
+                .addArrayOfString(references);
     }
 
     private Future<Void> insertLedger(SqlConnection connection, List<SaleRecord> fresh) {

@@ -1,10 +1,12 @@
 package io.kassa.engine.server.terminal;
 
 import com.google.protobuf.ByteString;
-import io.kassa.engine.core.basket.PricedBasket;
 import io.kassa.engine.core.decision.Decision;
+import io.kassa.engine.core.quote.Quote;
 import io.kassa.engine.server.checkout.CheckoutCommand;
 import io.kassa.engine.server.checkout.CheckoutOutcome;
+import io.kassa.engine.server.checkout.HotCopyLostException;
+import io.kassa.engine.server.checkout.QuoteCommand;
 import io.kassa.protocol.Decoded;
 import io.kassa.protocol.FrameDecoder;
 import io.kassa.protocol.FrameEncoder;
@@ -27,6 +29,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,6 +113,7 @@ final class TerminalConnection implements PushOutbox.Sink {
     void onClosed() {
         if (state == State.READY) {
             services.outbox().detach(terminalId, this);
+            io.kassa.engine.server.metrics.TerminalEvents.disconnected(context.owner(), storeId);
         }
         state = State.CLOSED;
     }
@@ -334,6 +339,7 @@ final class TerminalConnection implements PushOutbox.Sink {
             return;
         }
         state = State.READY;
+        io.kassa.engine.server.metrics.TerminalEvents.connected(context.owner(), storeId);
         requestTokens = new TokenBucket(services.limits().requestBurst(), System.nanoTime());
         send(Envelope.newBuilder().setRequestId(requestId)
                 .setWelcome(Welcome.newBuilder()
@@ -382,40 +388,56 @@ final class TerminalConnection implements PushOutbox.Sink {
     }
 
     private void onQuote(long requestId, QuoteRequest request) throws ProtocolException {
-        var currency = WireMapping.currency(request.getCurrency());
-        Decision<PricedBasket> quote = services.checkout()
-                .quote(currency, WireMapping.lines(request.getLinesList(), currency));
-        if (quote instanceof Decision.Rejected<PricedBasket> rejected) {
-            sendError(requestId, WireMapping.errorCode(rejected.rejection().code()),
-                    rejected.rejection().explanation(), false);
-            return;
-        }
-        PricedBasket basket = ((Decision.Accepted<PricedBasket>) quote).value();
-        send(Envelope.newBuilder().setRequestId(requestId)
-                .setQuoteResponse(WireMapping.quoteResponse(basket)).build());
+        QuoteCommand command = WireMapping.quote(storeId, request);
+        track(requestId, "quote", () -> services.checkout().quote(command), quote -> {
+            if (quote instanceof Decision.Rejected<Quote> rejected) {
+                sendError(requestId, WireMapping.errorCode(rejected.rejection().code()),
+                        rejected.rejection().explanation(), false);
+            } else {
+                send(Envelope.newBuilder().setRequestId(requestId)
+                        .setQuoteResponse(WireMapping.quoteResponse(
+                                ((Decision.Accepted<Quote>) quote).value()))
+                        .build());
+            }
+        });
     }
 
     private void onCheckout(long requestId, CheckoutCommand command) {
+        track(requestId, "checkout " + command.key().saleId(),
+                () -> services.checkout().checkout(command),
+                outcome -> answerCheckout(requestId, outcome));
+    }
+
+    /**
+     * Counts a request in flight until its future completes, then answers it on this
+     * connection's loop. A failed future is an operating failure: UNAVAILABLE when the engine
+     * is rebuilding member balances (retry shortly), INTERNAL otherwise (retry with the same
+     * sale id: the checkout is idempotent).
+     */
+    private <T> void track(long requestId, String what, Supplier<Future<T>> work,
+            Consumer<T> answer) {
         inFlight++;
         assert inFlight <= services.limits().inFlightRequestsMax() : inFlight;
-        Future<CheckoutOutcome> outcome;
+        Future<T> result;
         try {
-            outcome = services.checkout().checkout(command);
+            result = work.get();
         } catch (RuntimeException bug) {
-            outcome = Future.failedFuture(bug);
+            result = Future.failedFuture(bug);
         }
-        outcome.onComplete(result -> {
+        result.onComplete(done -> {
             inFlight--;
             assert inFlight >= 0 : inFlight;
             if (state == State.CLOSED) {
                 return;
             }
-            if (result.failed()) {
-                log.error("checkout {} failed", command.key(), result.cause());
-                sendError(requestId, ErrorCode.INTERNAL, "the checkout could not be completed;"
-                        + " retry with the same sale id", false);
+            if (done.succeeded()) {
+                answer.accept(done.result());
+            } else if (done.cause() instanceof HotCopyLostException lost) {
+                sendError(requestId, ErrorCode.UNAVAILABLE, lost.getMessage(), false);
             } else {
-                answerCheckout(requestId, result.result());
+                log.error("{} failed", what, done.cause());
+                sendError(requestId, ErrorCode.INTERNAL, "the request could not be completed;"
+                        + " retry (a checkout with the same sale id)", false);
             }
             closeIfDrained();
         });
@@ -430,6 +452,10 @@ final class TerminalConnection implements PushOutbox.Sink {
         } else if (outcome instanceof CheckoutOutcome.Rejected rejected) {
             sendError(requestId, WireMapping.errorCode(rejected.rejection().code()),
                     rejected.rejection().explanation(), false);
+        } else if (outcome instanceof CheckoutOutcome.Abandoned abandoned) {
+            sendError(requestId, ErrorCode.SALE_ABANDONED, "sale id '"
+                    + abandoned.key().saleId() + "' was abandoned (its hold expired);"
+                    + " start a new sale", false);
         } else {
             CheckoutOutcome.Conflict conflict = (CheckoutOutcome.Conflict) outcome;
             sendError(requestId, ErrorCode.SALE_CONFLICT, "sale id '"

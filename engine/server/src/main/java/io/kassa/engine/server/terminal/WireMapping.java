@@ -1,24 +1,34 @@
 package io.kassa.engine.server.terminal;
 
 import io.kassa.engine.core.basket.BasketLine;
-import io.kassa.engine.core.basket.PricedBasket;
 import io.kassa.engine.core.basket.PricedLine;
+import io.kassa.engine.core.coupon.AppliedCoupon;
+import io.kassa.engine.core.coupon.CouponRejection;
 import io.kassa.engine.core.decision.RejectionCode;
+import io.kassa.engine.core.member.MemberSnapshot;
 import io.kassa.engine.core.money.CurrencyCode;
 import io.kassa.engine.core.money.Money;
+import io.kassa.engine.core.points.TierProgress;
+import io.kassa.engine.core.quote.Quote;
 import io.kassa.engine.core.tender.Tender;
 import io.kassa.engine.core.tender.TenderKind;
-import io.kassa.engine.server.checkout.CommittedSale;
-import io.kassa.engine.server.checkout.SaleKey;
 import io.kassa.engine.server.checkout.CheckoutCommand;
+import io.kassa.engine.server.checkout.CommittedSale;
+import io.kassa.engine.server.checkout.QuoteCommand;
+import io.kassa.engine.server.checkout.SaleKey;
 import io.kassa.protocol.ProtocolException;
 import io.kassa.protocol.v1.CheckoutRequest;
 import io.kassa.protocol.v1.CheckoutResponse;
 import io.kassa.protocol.v1.CheckoutStatus;
 import io.kassa.protocol.v1.ErrorCode;
+import io.kassa.protocol.v1.MemberSummary;
+import io.kassa.protocol.v1.QuoteRequest;
 import io.kassa.protocol.v1.QuoteResponse;
+import io.kassa.protocol.v1.RejectedCoupon;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Translation between protocol v1 messages and the domain's values, in both directions. */
 final class WireMapping {
@@ -41,6 +51,12 @@ final class WireMapping {
         return lines;
     }
 
+    static QuoteCommand quote(String storeId, QuoteRequest request) throws ProtocolException {
+        CurrencyCode currency = currency(request.getCurrency());
+        return new QuoteCommand(storeId, currency, lines(request.getLinesList(), currency),
+                memberCode(request.getMemberCode()), request.getPointsWish());
+    }
+
     static CheckoutCommand checkout(String storeId, String terminalId, CheckoutRequest request)
             throws ProtocolException {
         CurrencyCode currency = currency(request.getCurrency());
@@ -49,39 +65,86 @@ final class WireMapping {
             names.add(line.getName());
         }
         List<Tender> tenders = new ArrayList<>(request.getTendersCount());
+        List<String> references = new ArrayList<>(request.getTendersCount());
         for (io.kassa.protocol.v1.Tender tender : request.getTendersList()) {
             tenders.add(tender(tender, currency));
+            references.add(tender.getApprovalCode());
         }
         return new CheckoutCommand(new SaleKey(storeId, terminalId, request.getSaleId()),
-                currency, lines(request.getLinesList(), currency), names, tenders);
+                currency, lines(request.getLinesList(), currency), names, tenders,
+                memberCode(request.getMemberCode()), references);
+    }
+
+    private static Optional<String> memberCode(String memberCode) {
+        return memberCode.isEmpty() ? Optional.empty() : Optional.of(memberCode);
     }
 
     private static Tender tender(io.kassa.protocol.v1.Tender tender, CurrencyCode currency)
             throws ProtocolException {
-        if (tender.getType() != io.kassa.protocol.v1.TenderType.CASH) {
-            throw ProtocolException.recoverable(ErrorCode.UNSUPPORTED_TENDER,
-                    "tender type " + tender.getType() + " is not accepted on this path");
-        }
         Money amount = Money.ofMinor(tender.getAmountFen(), currency);
-        return new Tender(TenderKind.CASH, amount,
-                Money.ofMinor(tender.getReceivedFen(), currency));
+        switch (tender.getType()) {
+            case CASH:
+                return new Tender(TenderKind.CASH, amount,
+                        Money.ofMinor(tender.getReceivedFen(), currency));
+            case BANK_CARD:
+                return new Tender(TenderKind.BANK_CARD, amount, amount);
+            case STORED_VALUE:
+                return new Tender(TenderKind.STORED_VALUE, amount, amount);
+            case POINTS:
+                return new Tender(TenderKind.POINTS, amount, amount);
+            default:
+                throw ProtocolException.recoverable(ErrorCode.UNSUPPORTED_TENDER,
+                        "tender type " + tender.getType() + " is not accepted");
+        }
     }
 
-    static QuoteResponse quoteResponse(PricedBasket basket) {
+    static QuoteResponse quoteResponse(Quote quote) {
         QuoteResponse.Builder response = QuoteResponse.newBuilder()
-                .setCurrency(basket.currency().name())
-                .setSubtotalFen(basket.subtotal().amountMinor())
-                .setDiscountFen(basket.discount().amountMinor())
-                .setPayableFen(basket.payable().amountMinor());
-        for (PricedLine line : basket.lines()) {
-            response.addLines(io.kassa.protocol.v1.PricedLine.newBuilder()
-                    .setLineNumber(line.lineNumber())
-                    .setSku(line.line().sku())
-                    .setGrossFen(line.gross().amountMinor())
-                    .setDiscountFen(line.discount().amountMinor())
-                    .setNetFen(line.net().amountMinor()));
+                .setCurrency(quote.basket().currency().name())
+                .setSubtotalFen(quote.basket().subtotal().amountMinor())
+                .setDiscountFen(quote.basket().discount().amountMinor())
+                .setPayableFen(quote.basket().payable().amountMinor())
+                .setPointsCap(quote.pointsCapPoints())
+                .setPointsToRedeem(quote.pointsToRedeem())
+                .setPointsAmountFen(quote.pointsAmount().amountMinor())
+                .setPayableAfterPointsFen(quote.payableAfterPoints().amountMinor())
+                .setPointsToEarn(quote.pointsToEarn())
+                .setPointsExplanation(quote.member().isPresent() ? quote.pointsExplanation()
+                        : "");
+        for (PricedLine line : quote.basket().lines()) {
+            response.addLines(pricedLine(line.lineNumber(), line.line().sku(), line.gross(),
+                    line.discount(), line.net()));
         }
+        for (AppliedCoupon applied : quote.appliedCoupons()) {
+            response.addAppliedCoupons(io.kassa.protocol.v1.AppliedCoupon.newBuilder()
+                    .setCouponId(applied.coupon().code())
+                    .setTemplateId(applied.coupon().template().templateId())
+                    .setDiscountFen(applied.discountFen()));
+        }
+        for (CouponRejection rejection : quote.rejectedCoupons()) {
+            response.addRejectedCoupons(RejectedCoupon.newBuilder()
+                    .setCouponId(rejection.couponCode())
+                    .setReason(rejection.reason().name())
+                    .setExplanation(rejection.explanation()));
+        }
+        quote.member().ifPresent(member -> response.setMember(
+                memberSummary(member, quote.storeLocalDate(), quote.tierProgress())));
         return response.build();
+    }
+
+    private static MemberSummary memberSummary(MemberSnapshot member, LocalDate today,
+            Optional<TierProgress> progress) {
+        MemberSummary.Builder summary = MemberSummary.newBuilder()
+                .setMemberId(member.memberId())
+                .setTier(member.tierName())
+                .setPointsBalance(member.points().balanceOn(today))
+                .setStoredValueFen(member.storedValueFen())
+                .setLifetimePoints(member.lifetimeEarnedPoints());
+        progress.ifPresent(tier -> {
+            summary.setNextTier(tier.nextTier().orElse(""));
+            summary.setPointsToNextTier(tier.pointsToNextTier());
+        });
+        return summary.build();
     }
 
     static CheckoutResponse checkoutResponse(CommittedSale sale, boolean replayed) {
@@ -93,16 +156,25 @@ final class WireMapping {
                 .setPayableFen(sale.payable().amountMinor())
                 .setChangeFen(sale.change().amountMinor())
                 .setCommittedAtMillis(sale.committedAt().toEpochMilli())
-                .setReplayed(replayed);
+                .setReplayed(replayed)
+                .setPointsEarned(sale.pointsEarned())
+                .setPointsRedeemed(sale.pointsRedeemed());
         for (CommittedSale.Line line : sale.lines()) {
-            response.addLines(io.kassa.protocol.v1.PricedLine.newBuilder()
-                    .setLineNumber(line.lineNumber())
-                    .setSku(line.sku())
-                    .setGrossFen(line.gross().amountMinor())
-                    .setDiscountFen(line.discount().amountMinor())
-                    .setNetFen(line.net().amountMinor()));
+            response.addLines(pricedLine(line.lineNumber(), line.sku(), line.gross(),
+                    line.discount(), line.net()));
         }
         return response.build();
+    }
+
+    private static io.kassa.protocol.v1.PricedLine pricedLine(int lineNumber, String sku,
+            Money gross, Money discount, Money net) {
+        return io.kassa.protocol.v1.PricedLine.newBuilder()
+                .setLineNumber(lineNumber)
+                .setSku(sku)
+                .setGrossFen(gross.amountMinor())
+                .setDiscountFen(discount.amountMinor())
+                .setNetFen(net.amountMinor())
+                .build();
     }
 
     /** The wire code a terminal gets for a business rejection. */
@@ -112,8 +184,11 @@ final class WireMapping {
                 return ErrorCode.EMPTY_BASKET;
             case INVALID_QUANTITY:
                 return ErrorCode.INVALID_QUANTITY;
+            case TOO_MANY_LINES:
+                return ErrorCode.TOO_MANY_LINES;
             case NEGATIVE_PRICE:
             case NON_POSITIVE_TENDER:
+            case NEGATIVE_POINTS_WISH:
                 return ErrorCode.INVALID_AMOUNT;
             case AMOUNT_OVERFLOW:
                 return ErrorCode.AMOUNT_OVERFLOW;
@@ -122,10 +197,30 @@ final class WireMapping {
             case TENDERS_DO_NOT_SUM:
             case CASH_RECEIVED_SHORT:
                 return ErrorCode.TENDER_MISMATCH;
+            case UNKNOWN_STORE:
+                return ErrorCode.UNKNOWN_STORE;
+            case UNKNOWN_CATEGORY:
+                return ErrorCode.UNKNOWN_CATEGORY;
+            case UNKNOWN_MEMBER:
+                return ErrorCode.UNKNOWN_MEMBER;
+            case POINTS_WITHOUT_MEMBER:
+            case STORED_VALUE_WITHOUT_MEMBER:
+                return ErrorCode.MEMBER_REQUIRED;
+            case POINTS_OVER_BALANCE:
+            case POINTS_NOT_WHOLE:
+            case INSUFFICIENT_POINTS:
+                return ErrorCode.INSUFFICIENT_POINTS;
+            case POINTS_OVER_CAP:
+                return ErrorCode.POINTS_OVER_CAP;
+            case STORED_VALUE_OVER_BALANCE:
+                return ErrorCode.INSUFFICIENT_STORED_VALUE;
+            case COUPON_ALREADY_USED:
+                return ErrorCode.COUPON_UNAVAILABLE;
             case NO_TENDER:
-                return ErrorCode.INVALID_FIELD;
+            case TOO_MANY_TENDERS:
+            case TOO_MANY_COUPONS:
             default:
-                // Rules added to the core before the protocol names them still reach the
+                // A rule added to the core before the protocol names it still reaches the
                 // terminal as a validation error with the core's own explanation.
                 return ErrorCode.INVALID_FIELD;
         }
