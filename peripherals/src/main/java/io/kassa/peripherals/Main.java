@@ -46,6 +46,7 @@ public final class Main {
             "  --rate R         checkouts per second across all terminals (default 10)",
             "  --duration S     seconds to run; 0 runs until Ctrl-C (default 0)",
             "  --seed X         seed of the baskets and cash amounts (default 42)",
+            "  --members N      present members member-0001..N on 70% of sales (default 0)",
             "  --run-id ID      prefix of sale ids, 1..12 letters or digits",
             "                   (default: derived from the start time)",
             "  --demo-secret-seed SEED  the demo engine's KASSA_DEMO_TERMINAL_SECRET_SEED",
@@ -126,6 +127,7 @@ public final class Main {
                 case "--seed" -> options.setSeed(parseLong(name, value));
                 case "--run-id" -> options.setRunId(value);
                 case "--demo-secret-seed" -> options.setDemoSecretSeed(value);
+                case "--members" -> options.setMembers(parseInt(name, value));
                 default -> throw new UsageException("unknown option '" + name + "'");
             }
         }

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Simulated tills of a chain: N terminals spread over S stores, each connected to the engine
  * through the {@link TerminalClient}, ringing up random baskets from the {@link Catalogue} at a
- * configured total rate. Every sale is a quote, then a checkout paid in cash.
+ * configured total rate. Every sale is a quote, then a checkout: with a member on 70% of
+ * sales when members are configured (points and stored value as the quote allows), the rest
+ * by bank card or in cash.
  *
  * <p><b>Arrival model.</b> Open: customers arrive on a fixed schedule (arrival k is due at
  * k / rate seconds after the start), whatever the engine's speed, so that a slow engine shows
@@ -58,6 +60,12 @@ import org.slf4j.LoggerFactory;
 public final class PosSimulator {
 
     private static final Logger LOG = LoggerFactory.getLogger(PosSimulator.class);
+
+    /** Share of sales with a member, in percent, when members are configured. */
+    static final int MEMBER_SALE_PERCENT = 70;
+
+    /** A points wish larger than any balance: "as many as the quote allows". */
+    static final long POINTS_WISH_ALL = 1_000_000_000L;
 
     /** Period of the arrival clock; arrivals due in between are released together. */
     static final long TICK_MILLIS = 10;
@@ -314,8 +322,15 @@ public final class PosSimulator {
         List<BasketLine> basket = catalogue.nextBasket();
         String saleId = runId + "-" + terminal.terminalId + "-" + (++terminal.saleSequence);
         boolean exactCash = cashRandom.nextInt(EXACT_CASH_ONE_IN) == 0;
+        String memberCode = options.getMembers() > 0
+                && cashRandom.nextInt(100) < MEMBER_SALE_PERCENT
+                ? String.format("member-%04d", 1 + cashRandom.nextInt(options.getMembers()))
+                : "";
+        long pointsWish = !memberCode.isEmpty() && TenderPlan.wantsPoints(cashRandom)
+                ? POINTS_WISH_ALL : 0;
         long quoteStartNanos = System.nanoTime();
-        client.quote(QuoteRequest.newBuilder().setCurrency(CURRENCY).addAllLines(basket).build())
+        client.quote(QuoteRequest.newBuilder().setCurrency(CURRENCY).addAllLines(basket)
+                        .setMemberCode(memberCode).setPointsWish(pointsWish).build())
                 .compose(quote -> {
                     counters.quoteAnswered(microsSince(quoteStartNanos));
                     long payableFen = quote.getPayableFen();
@@ -323,18 +338,20 @@ public final class PosSimulator {
                         return Future.failedFuture(new InconsistentAnswerException(
                                 "quote payable " + payableFen + " fen leaves nothing to pay"));
                     }
-                    long receivedFen = exactCash ? payableFen : roundUpToNote(payableFen);
+                    List<Tender> tenders = TenderPlan.plan(quote, cashRandom,
+                            cash -> exactCash ? cash : roundUpToNote(cash));
+                    long changeFen = TenderPlan.changeFen(tenders);
                     CheckoutRequest checkout = CheckoutRequest.newBuilder()
                             .setSaleId(saleId)
                             .setCurrency(CURRENCY)
+                            .setMemberCode(memberCode)
                             .addAllLines(basket)
-                            .addTenders(Tender.newBuilder().setType(TenderType.CASH)
-                                    .setAmountFen(payableFen).setReceivedFen(receivedFen))
+                            .addAllTenders(tenders)
                             .build();
                     long checkoutStartNanos = System.nanoTime();
                     return client.checkout(checkout).map(response -> {
                         counters.checkoutAnswered(microsSince(checkoutStartNanos));
-                        verify(response, saleId, payableFen, receivedFen);
+                        verify(response, saleId, payableFen, changeFen);
                         return response;
                     });
                 })
@@ -366,7 +383,7 @@ public final class PosSimulator {
      * simulator is also a check on the engine.
      */
     private static void verify(CheckoutResponse response, String saleId, long payableFen,
-            long receivedFen) {
+            long changeFen) {
         if (response.getStatus() != CheckoutStatus.COMMITTED) {
             throw new InconsistentAnswerException("status " + response.getStatus());
         }
@@ -378,9 +395,9 @@ public final class PosSimulator {
             throw new InconsistentAnswerException("payable " + response.getPayableFen()
                     + " fen, quoted " + payableFen);
         }
-        if (response.getChangeFen() != receivedFen - payableFen) {
+        if (response.getChangeFen() != changeFen) {
             throw new InconsistentAnswerException("change " + response.getChangeFen()
-                    + " fen, expected " + (receivedFen - payableFen));
+                    + " fen, expected " + changeFen);
         }
     }
 

@@ -15,6 +15,9 @@ public final class PosSimulatorOptions {
     /** Checkouts per second across all terminals; beyond this, use the load generator. */
     public static final double RATE_PER_SECOND_MAX = 100_000;
 
+    /** Members the simulator may present, as member codes member-0001..member-NNNN. */
+    public static final int MEMBERS_MAX = 9_999;
+
     private String host = TerminalClientOptions.DEFAULT_HOST;
     private int port = TerminalClientOptions.DEFAULT_PORT;
     private int terminals = 20;
@@ -28,6 +31,7 @@ public final class PosSimulatorOptions {
     private long reconnectDelayMillis = 1_000;
     private long drainTimeoutMillis = 5_000;
     private String demoSecretSeed;
+    private int members;
 
     public PosSimulatorOptions() {
     }
@@ -46,6 +50,7 @@ public final class PosSimulatorOptions {
         this.reconnectDelayMillis = other.reconnectDelayMillis;
         this.drainTimeoutMillis = other.drainTimeoutMillis;
         this.demoSecretSeed = other.demoSecretSeed;
+        this.members = other.members;
     }
 
     /** @throws IllegalArgumentException naming the first option out of range */
@@ -69,6 +74,8 @@ public final class PosSimulatorOptions {
         require(statusIntervalMillis >= 0, "statusIntervalMillis must be >= 0 (0 = silent)");
         require(reconnectDelayMillis >= 1, "reconnectDelayMillis must be >= 1");
         require(drainTimeoutMillis >= 0, "drainTimeoutMillis must be >= 0");
+        require(members >= 0 && members <= MEMBERS_MAX,
+                "members must be 0.." + MEMBERS_MAX + ", was " + members);
     }
 
     private static void require(boolean condition, String message) {
@@ -203,6 +210,16 @@ public final class PosSimulatorOptions {
      * terminal authenticates with the secret derived from it (SPEC.md section 7.2). Null: the
      * terminals have no secret and only an engine that does not authenticate accepts them.
      */
+    /** Members to draw from (0: every sale is anonymous). */
+    public int getMembers() {
+        return members;
+    }
+
+    public PosSimulatorOptions setMembers(int members) {
+        this.members = members;
+        return this;
+    }
+
     public PosSimulatorOptions setDemoSecretSeed(String demoSecretSeed) {
         this.demoSecretSeed = demoSecretSeed == null || demoSecretSeed.isBlank() ? null
                 : demoSecretSeed;

@@ -17,6 +17,7 @@ import io.kassa.protocol.v1.Error;
 import io.kassa.protocol.v1.ErrorCode;
 import io.kassa.protocol.v1.QuoteResponse;
 import io.kassa.protocol.v1.Tender;
+import io.kassa.protocol.v1.TenderType;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.junit5.VertxExtension;
@@ -166,11 +167,20 @@ class PosSimulatorTest {
                 .containsExactlyInAnyOrder("T-store-001-1", "T-store-002-1", "T-store-003-1",
                         "T-store-001-2", "T-store-002-2", "T-store-003-2");
         int exact = 0;
+        int cards = 0;
         for (Envelope envelope : checkouts) {
             CheckoutRequest checkout = envelope.getCheckoutRequest();
+            // Without members, one tender settles the whole payable: a card or cash.
+            assertThat(checkout.getMemberCode()).isEmpty();
             assertThat(checkout.getTendersList()).hasSize(1);
             Tender cash = checkout.getTenders(0);
             assertThat(cash.getAmountFen()).isEqualTo(Catalogue.grossFen(checkout.getLinesList()));
+            if (cash.getType() == TenderType.BANK_CARD) {
+                assertThat(cash.getApprovalCode()).isNotBlank();
+                cards++;
+                continue;
+            }
+            assertThat(cash.getType()).isEqualTo(TenderType.CASH);
             assertThat(cash.getReceivedFen()).isGreaterThanOrEqualTo(cash.getAmountFen());
             boolean roundedUp = cash.getReceivedFen() % 10_00 == 0
                     && cash.getReceivedFen() - cash.getAmountFen() < 10_00;
@@ -180,6 +190,7 @@ class PosSimulatorTest {
             }
         }
         assertThat(exact).as("some customers pay the exact amount").isPositive();
+        assertThat(cards).as("some customers pay by card").isPositive();
     }
 
     /**
@@ -215,7 +226,12 @@ class PosSimulatorTest {
                         }
                         CheckoutRequest checkout = envelope.getCheckoutRequest();
                         long payableFen = Catalogue.grossFen(checkout.getLinesList());
-                        Tender cash = checkout.getTenders(0);
+                        long changeFen = 0;
+                        for (Tender tender : checkout.getTendersList()) {
+                            if (tender.getType() == TenderType.CASH) {
+                                changeFen += tender.getReceivedFen() - tender.getAmountFen();
+                            }
+                        }
                         connection.answer(envelope, Envelope.newBuilder().setCheckoutResponse(
                                 CheckoutResponse.newBuilder()
                                         .setSaleId(checkout.getSaleId())
@@ -223,7 +239,7 @@ class PosSimulatorTest {
                                         .setStatus(CheckoutStatus.COMMITTED)
                                         .setCurrency("CNY")
                                         .setPayableFen(payableFen)
-                                        .setChangeFen(cash.getReceivedFen() - payableFen)
+                                        .setChangeFen(changeFen)
                                         .setCommittedAtMillis(System.currentTimeMillis())));
                     }
                 });
