@@ -10,6 +10,7 @@ cd "$(dirname "$0")"
 TERMINALS="${TERMINALS:-20}"
 STORES="${STORES:-4}"
 RATE="${RATE:-10}"
+MEMBERS="${MEMBERS:-200}"
 PORT="${KASSA_TERMINAL_PORT:-7420}"
 
 if [ "${SKIP_BUILD:-0}" != "1" ]; then
@@ -36,7 +37,8 @@ trap stop INT TERM EXIT
 DEMO_SEED="${KASSA_DEMO_TERMINAL_SECRET_SEED:-kassa-demo-$(date +%s)-$RANDOM$RANDOM}"
 
 KASSA_TERMINAL_PORT="$PORT" KASSA_DEMO_REPORT_SECONDS="${KASSA_DEMO_REPORT_SECONDS:-10}" \
-  KASSA_DEMO_TERMINAL_SECRET_SEED="$DEMO_SEED" java -jar engine/server/target/kassa-engine.jar &
+  KASSA_DEMO_TERMINAL_SECRET_SEED="$DEMO_SEED" KASSA_DEMO_MEMBERS="$MEMBERS" \
+  java -jar engine/server/target/kassa-engine.jar &
 engine_pid=$!
 
 echo "demo: waiting for the engine on port $PORT..."
@@ -49,7 +51,7 @@ done
 echo "demo: $TERMINALS terminals in $STORES stores checking out at $RATE/s; Ctrl-C stops"
 KASSA_DEMO_TERMINAL_SECRET_SEED="$DEMO_SEED" \
   java -jar peripherals/target/kassa-peripherals.jar pos-sim --host 127.0.0.1 --port "$PORT" \
-  --terminals "$TERMINALS" --stores "$STORES" --rate "$RATE" --duration "${DURATION:-0}" &
+  --terminals "$TERMINALS" --stores "$STORES" --rate "$RATE" --members "$MEMBERS" --duration "${DURATION:-0}" &
 sim_pid=$!
 wait "$sim_pid" || true
 sim_pid=""

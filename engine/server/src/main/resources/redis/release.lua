@@ -11,6 +11,11 @@ local state = redis.call('HGET', hold, 'st')
 if not state then
   return {'NO_HOLD'}
 end
+if redis.call('HGET', hold, 'gen') ~= redis.call('HGET', bal, 'gen') then
+  -- The hold belongs to a lost generation; the member's state was reloaded from PostgreSQL
+  -- since, so this hold's amounts are not in it to move.
+  return {'NO_HOLD'}
+end
 if state == 'R' then
   return {'ALREADY_RELEASED'}
 end

@@ -10,7 +10,8 @@
 -- ARGV[4] today (epoch day)   ARGV[5] deadline (epoch millis)
 -- ARGV[6..] coupon ids
 --
--- Replies: {"RESERVED", draws} | {"EXISTS", state, draws} | {"NOT_LOADED"} |
+-- Replies: {"RESERVED", draws} | {"EXISTS", state, draws} (the hold of this sale, placed in
+--          this generation earlier) | {"NOT_LOADED"} |
 --          {"STALE_GENERATION", gen} | {"INSUFFICIENT_POINTS", live} |
 --          {"INSUFFICIENT_STORED_VALUE", available} | {"COUPON_UNAVAILABLE", id, state}
 -- draws: "lotId=points=expiryDay=earnedDay=birthdayYear;..." in spending order.
@@ -23,17 +24,22 @@
 
 local bal, lots, lot, cpn, hold = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 
-local state = redis.call('HGET', hold, 'st')
-if state then
-  return {'EXISTS', state, redis.call('HGET', hold, 'draws') or ''}
-end
-
 local gen = redis.call('HGET', bal, 'gen')
 if not gen then
   return {'NOT_LOADED'}
 end
 if gen ~= ARGV[1] then
   return {'STALE_GENERATION', gen}
+end
+
+local state = redis.call('HGET', hold, 'st')
+if state then
+  if redis.call('HGET', hold, 'gen') == gen then
+    return {'EXISTS', state, redis.call('HGET', hold, 'draws') or ''}
+  end
+  -- A hold of a lost generation means nothing here: its sale either committed before the
+  -- generation changed (the member was reloaded with it) or can no longer commit.
+  redis.call('DEL', hold)
 end
 
 local points = tonumber(ARGV[2])

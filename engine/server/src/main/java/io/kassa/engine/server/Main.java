@@ -46,8 +46,33 @@ public final class Main {
                 + "; PostgreSQL " + redactPassword(engine.config().postgresUrl().orElseThrow())
                 + " schema '" + engine.config().postgresSchema() + "'; Redis "
                 + engine.config().redisUrl().orElseThrow());
+        seedDemoMembers(engine);
         reportSalesPeriodically(engine);
         stopped.await();
+    }
+
+    /**
+     * With KASSA_DEMO_MEMBERS set on the embedded demo database, creates that many demo members
+     * (member-0001 ...) with stored value, points and coupons; refused against a real database.
+     */
+    private static void seedDemoMembers(KassaEngine engine) {
+        String members = System.getenv("KASSA_DEMO_MEMBERS");
+        if (members == null || members.isBlank()) {
+            return;
+        }
+        if (System.getenv("KASSA_PG_URL") != null && !System.getenv("KASSA_PG_URL").isBlank()) {
+            System.err.println("kassa: KASSA_DEMO_MEMBERS ignored: demo members are only created"
+                    + " in the embedded demo database");
+            return;
+        }
+        int count = Integer.parseInt(members.trim());
+        io.kassa.engine.server.postgres.PgDemoMembers.seed(engine.pool(), count,
+                        java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")))
+                .onSuccess(entries -> System.out.println("kassa: " + entries / 4
+                        + " demo members created (member-0001 ... with 500.00 yuan stored value,"
+                        + " 3000 points and two coupons each)"))
+                .onFailure(error -> System.err.println("kassa: demo members not created: "
+                        + error.getMessage()));
     }
 
     /**

@@ -34,6 +34,12 @@ import org.junit.jupiter.api.Test;
  */
 class MemberCheckoutOverTcpTest {
 
+    /** Member ids unique to this run: the local Redis outlives test runs. */
+    private static final String RUN = Long.toString(System.nanoTime(), 36);
+    private static final String M1 = "M1-" + RUN;
+    private static final String M2 = "M2-" + RUN;
+    private static final String M3 = "M3-" + RUN;
+
     private static TestEngine engine;
     private static Vertx terminals;
     private static TerminalClient client;
@@ -46,9 +52,9 @@ class MemberCheckoutOverTcpTest {
                 Statement statement = connection.createStatement()) {
             // M1 for the quote, M3 for the checkout (alike, so the test order does not
             // matter), M2 with little stored value and no points.
-            seedMember(statement, "M1", "member-0001", "13800000001", 20_000, 8_000, "C1");
-            seedMember(statement, "M3", "member-0003", "13800000003", 20_000, 8_000, "C3");
-            seedMember(statement, "M2", "member-0002", "13800000002", 1_000, 0, null);
+            seedMember(statement, M1, "member-0001", "13800000001", 20_000, 8_000, "C1");
+            seedMember(statement, M3, "member-0003", "13800000003", 20_000, 8_000, "C3");
+            seedMember(statement, M2, "member-0002", "13800000002", 1_000, 0, null);
         }
         client = TerminalClient.create(terminals, new TerminalClientOptions()
                 .setPort(engine.port()).setStoreId("S001").setTerminalId("T-member")
@@ -78,14 +84,14 @@ class MemberCheckoutOverTcpTest {
         assertThat(quote.getPointsCap()).isEqualTo(2_600);
         assertThat(quote.getPointsToRedeem()).isEqualTo(2_600);
         assertThat(quote.getPayableAfterPointsFen()).isEqualTo(10_400);
-        assertThat(quote.getMember().getMemberId()).isEqualTo("M1");
+        assertThat(quote.getMember().getMemberId()).isEqualTo(M1);
         assertThat(quote.getMember().getPointsBalance()).isEqualTo(8_000);
         assertThat(quote.getMember().getStoredValueFen()).isEqualTo(20_000);
         assertThat(quote.getPointsToEarn()).isPositive();
         assertThat(quote.getPointsExplanation()).isNotBlank();
         QuoteResponse byPhone = await(client.quote(basket().setMemberCode("13800000001")
                 .build()));
-        assertThat(byPhone.getMember().getMemberId()).isEqualTo("M1");
+        assertThat(byPhone.getMember().getMemberId()).isEqualTo(M1);
     }
 
     @Test
@@ -105,7 +111,7 @@ class MemberCheckoutOverTcpTest {
         assertThat(engine.count("select count(*) from order_tender where order_id = " + order
                 + " and kind = 'BANK_CARD' and reference = 'APPROVED-778899'")).isEqualTo(1);
         assertThat(engine.count("select balance_fen from stored_value_balance where member_id"
-                + " = 'M3'")).isEqualTo(15_000);
+                + " = '" + M3 + "'")).isEqualTo(15_000);
         assertThat(engine.count("select count(*) from coupon where coupon_id = 'C3' and state"
                 + " = 'REDEEMED'")).isEqualTo(1);
     }

@@ -176,6 +176,25 @@ class RedisMemberBalancesTest {
     }
 
     @Test
+    void aHoldOfALostGenerationIsNeitherFoundNorCommittedNorReleased() throws Exception {
+        String member = loadMember(1_000, Map.of(), lot("a", 100, 30));
+        await(balances.reserve(hold(member, "h1", 40, 300)));
+        // The hot copy is lost and the member reloaded from PostgreSQL in a new generation.
+        MemberRecord durable = new MemberRecord(member, 1_000, List.of(lot("a", 100, 30)),
+                Map.of());
+        await(balances.load("gen-next", durable));
+        assertThat(await(balances.commit(commit(member, "h1")))).isEqualTo(FinishResult.NO_HOLD);
+        assertThat(await(balances.release(member, "h1"))).isEqualTo(FinishResult.NO_HOLD);
+        HoldRequest again = new HoldRequest(member, "h1", "gen-next", 40, 300, List.of(), TODAY,
+                Instant.now().plusSeconds(60));
+        assertThat(await(balances.reserve(again))).isInstanceOf(ReserveResult.Reserved.class);
+        HotMember hot = await(balances.read(member)).orElseThrow();
+        assertThat(hot.storedValueFen()).isEqualTo(700);
+        assertThat(hot.storedValueHeldFen()).isEqualTo(300);
+        assertThat(hot.livePointsOn(TODAY)).isEqualTo(60);
+    }
+
+    @Test
     void scriptsAreReloadedAfterRedisForgetsThem() throws Exception {
         String member = loadMember(100, Map.of(), lot("a", 100, 30));
         await(redis.script(List.of("FLUSH")));
