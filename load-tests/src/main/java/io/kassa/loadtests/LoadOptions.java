@@ -7,10 +7,13 @@ package io.kassa.loadtests;
  *     answers: the open model
  * @param warmupSeconds arrivals in this first stretch are sent but not recorded
  * @param poisson exponential inter-arrival gaps (true) or a constant rate (false)
+ * @param members demo members to draw from (member-0001 ..); 0: anonymous sales only
+ * @param demoSecretSeed the engine's KASSA_DEMO_TERMINAL_SECRET_SEED, or empty
  */
 public record LoadOptions(
         String host, int port, int terminals, int stores, double ratePerSecond,
-        int durationSeconds, int warmupSeconds, long seed, boolean poisson) {
+        int durationSeconds, int warmupSeconds, long seed, boolean poisson, int members,
+        String demoSecretSeed) {
 
     public static final int TERMINALS_MAX = 100_000;
 
@@ -23,6 +26,12 @@ public record LoadOptions(
         }
         if (!(ratePerSecond > 0) || ratePerSecond > 1_000_000) {
             throw new IllegalArgumentException("rate must be > 0 and <= 1000000");
+        }
+        if (members < 0 || members > 9_999) {
+            throw new IllegalArgumentException("members must be 0..9999");
+        }
+        if (demoSecretSeed == null) {
+            throw new IllegalArgumentException("demoSecretSeed must not be null");
         }
         if (durationSeconds < 1 || warmupSeconds < 0) {
             throw new IllegalArgumentException("duration must be >= 1 and warmup >= 0");

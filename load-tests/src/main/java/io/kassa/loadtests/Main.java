@@ -14,9 +14,12 @@ public final class Main {
     private static final String USAGE = """
             usage: kassa-load [--host H] [--port P] [--terminals N] [--stores N] [--rate R]
                               [--duration S] [--warmup S] [--seed N] [--constant]
+                              [--members N] [--demo-secret-seed S]
               --rate       target sales per second (quote + cash checkout), default 100
               --duration   measured seconds after the warm-up, default 30
-              --constant   constant inter-arrival gaps instead of Poisson arrivals""";
+              --constant   constant inter-arrival gaps instead of Poisson arrivals
+              --members    demo members member-0001..N (default 0: anonymous sales)
+              --demo-secret-seed  the engine's demo seed (default: KASSA_DEMO_TERMINAL_SECRET_SEED)""";
 
     private Main() {
     }
@@ -38,6 +41,7 @@ public final class Main {
                     .get(options.durationSeconds() + options.warmupSeconds() + 120L,
                             TimeUnit.SECONDS);
             System.out.print(report.table());
+            System.out.println(report.keyValues());
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
@@ -46,7 +50,9 @@ public final class Main {
     static LoadOptions parse(String[] args) {
         Map<String, String> values = new HashMap<>(Map.of("--host", "127.0.0.1",
                 "--port", "7420", "--terminals", "100", "--stores", "10", "--rate", "100",
-                "--duration", "30", "--warmup", "5", "--seed", "42"));
+                "--duration", "30", "--warmup", "5", "--seed", "42", "--members", "0",
+                "--demo-secret-seed", System.getenv().getOrDefault(
+                        "KASSA_DEMO_TERMINAL_SECRET_SEED", "")));
         boolean poisson = true;
         for (int index = 0; index < args.length; index++) {
             String name = args[index];
@@ -67,7 +73,8 @@ public final class Main {
                     Double.parseDouble(values.get("--rate")),
                     Integer.parseInt(values.get("--duration")),
                     Integer.parseInt(values.get("--warmup")),
-                    Long.parseLong(values.get("--seed")), poisson);
+                    Long.parseLong(values.get("--seed")), poisson,
+                    Integer.parseInt(values.get("--members")), values.get("--demo-secret-seed"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
         }

@@ -7,8 +7,7 @@ import io.kassa.peripherals.sdk.TerminalErrorException;
 import io.kassa.protocol.v1.BasketLine;
 import io.kassa.protocol.v1.CheckoutRequest;
 import io.kassa.protocol.v1.QuoteRequest;
-import io.kassa.protocol.v1.Tender;
-import io.kassa.protocol.v1.TenderType;
+import io.kassa.protocol.TerminalAuthentication;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -27,7 +26,8 @@ import org.HdrHistogram.Histogram;
  * actual send, so when the engine (or this generator) falls behind, the waiting counts as
  * latency: no coordinated omission.
  *
- * <p>One sale is a quote of a catalogue basket followed by a cash checkout of it. All work runs
+ * <p>One sale is a quote of a catalogue basket followed by a checkout of it, drawn from the
+ * realistic mix of {@link SaleMix} (members, points, split tender, card or cash). All work runs
  * on one Vert.x context, so the histograms need no locking.
  */
 public final class TerminalLoadGenerator {
@@ -39,10 +39,12 @@ public final class TerminalLoadGenerator {
     private final LoadOptions options;
     private final Histogram quoteMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
     private final Histogram saleMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
+    private final Histogram checkoutMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
     private final Map<String, Long> errors = new HashMap<>();
     private final List<TerminalClient> clients = new ArrayList<>();
     private final List<Catalogue> catalogues = new ArrayList<>();
     private final String runId = Long.toString(System.currentTimeMillis(), 36);
+    private final java.util.SplittableRandom mixRandom;
     private long completed;
     private long failed;
     private long outstanding;
@@ -50,6 +52,7 @@ public final class TerminalLoadGenerator {
     public TerminalLoadGenerator(Vertx vertx, LoadOptions options) {
         this.vertx = vertx;
         this.options = options;
+        this.mixRandom = new java.util.SplittableRandom(options.seed() ^ 0x5DEECE66DL);
     }
 
     /** Connects every terminal, runs the schedule, waits for the stragglers, reports. */
@@ -64,11 +67,17 @@ public final class TerminalLoadGenerator {
         List<Future<?>> connections = new ArrayList<>(options.terminals());
         for (int index = 0; index < options.terminals(); index++) {
             String store = String.format("store-%03d", index % options.stores() + 1);
-            TerminalClient client = TerminalClient.create(vertx, new TerminalClientOptions()
+            String terminalId = "L-" + store + "-" + (index / options.stores() + 1);
+            TerminalClientOptions clientOptions = new TerminalClientOptions()
                     .setHost(options.host()).setPort(options.port()).setStoreId(store)
-                    .setTerminalId("L-" + store + "-" + (index / options.stores() + 1))
+                    .setTerminalId(terminalId)
                     .setSoftwareVersion("kassa-load").setInFlightMax(1_000)
-                    .setRequestTimeoutMillis(30_000));
+                    .setRequestTimeoutMillis(30_000);
+            if (!options.demoSecretSeed().isEmpty()) {
+                clientOptions.setSecret(TerminalAuthentication.demoSecret(
+                        options.demoSecretSeed(), store, terminalId));
+            }
+            TerminalClient client = TerminalClient.create(vertx, clientOptions);
             clients.add(client);
             catalogues.add(new Catalogue(options.seed() + index));
             connections.add(client.connect());
@@ -104,7 +113,7 @@ public final class TerminalLoadGenerator {
                         / 1e9;
                 closeAll().onComplete(closed -> report.complete(new LoadReport(
                         options.ratePerSecond(), completed / Math.max(seconds, 1e-9),
-                        completed, failed, quoteMicros, saleMicros, errors)));
+                        completed, failed, quoteMicros, checkoutMicros, saleMicros, errors)));
             }
         });
     }
@@ -113,19 +122,27 @@ public final class TerminalLoadGenerator {
         int terminal = (int) (sequence % clients.size());
         TerminalClient client = clients.get(terminal);
         List<BasketLine> basket = catalogues.get(terminal).nextBasket();
+        SaleMix.Draw draw = SaleMix.draw(mixRandom, options.members());
         outstanding++;
-        client.quote(QuoteRequest.newBuilder().setCurrency("CNY").addAllLines(basket).build())
+        client.quote(QuoteRequest.newBuilder().setCurrency("CNY").addAllLines(basket)
+                        .setMemberCode(draw.memberCode()).setPointsWish(draw.pointsWish())
+                        .build())
                 .compose(quote -> {
                     if (measured) {
                         quoteMicros.recordValue(micros(intendedNanos));
                     }
-                    long payable = quote.getPayableFen();
+                    long checkoutSentNanos = System.nanoTime();
                     return client.checkout(CheckoutRequest.newBuilder()
                             .setSaleId(runId + "-" + sequence).setCurrency("CNY")
+                            .setMemberCode(draw.memberCode())
                             .addAllLines(basket)
-                            .addTenders(Tender.newBuilder().setType(TenderType.CASH)
-                                    .setAmountFen(payable).setReceivedFen(payable))
-                            .build());
+                            .addAllTenders(SaleMix.tenders(draw, quote, sequence))
+                            .build())
+                            .onSuccess(done -> {
+                                if (measured) {
+                                    checkoutMicros.recordValue(micros(checkoutSentNanos));
+                                }
+                            });
                 })
                 .onComplete(result -> {
                     outstanding--;
