@@ -136,14 +136,21 @@ public final class ReceiptPrinter {
         return clip(text, COLUMNS);
     }
 
-    /** Breaks a text into lines of at most {@link #COLUMNS} columns, nothing lost. */
+    /**
+     * Breaks a text into lines of at most {@link #COLUMNS} columns, at the last space that
+     * fits when there is one, nothing lost.
+     */
     private static List<String> wrap(String text) {
         List<String> lines = new ArrayList<>();
         String rest = text;
         while (columns(rest) > COLUMNS) {
             String head = clip(rest, COLUMNS);
+            int space = head.lastIndexOf(' ');
+            if (space > 0) {
+                head = head.substring(0, space);
+            }
             lines.add(head);
-            rest = rest.substring(head.length());
+            rest = rest.substring(head.length()).stripLeading();
         }
         lines.add(rest);
         return lines;
