@@ -17,6 +17,10 @@ public final class Main {
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length > 0) {
+            if (args[0].equals(InvariantCheckCommand.COMMAND)) {
+                System.exit(InvariantCheckCommand.run(System.getenv(), System.out, System.err));
+                return;
+            }
             System.exit(args[0].equals(ProvisionTerminal.COMMAND)
                     ? ProvisionTerminal.run(args, System.getenv(), System.out, System.err)
                     : usage());
@@ -60,7 +64,8 @@ public final class Main {
         if (members == null || members.isBlank()) {
             return;
         }
-        if (System.getenv("KASSA_PG_URL") != null && !System.getenv("KASSA_PG_URL").isBlank()) {
+        if (System.getenv("KASSA_PG_URL") != null && !System.getenv("KASSA_PG_URL").isBlank()
+                && !KassaEngine.scratchDatabaseAcknowledged(System.getenv())) {
             System.err.println("kassa: KASSA_DEMO_MEMBERS ignored: demo members are only created"
                     + " in the embedded demo database");
             return;
@@ -99,6 +104,8 @@ public final class Main {
     private static int usage() {
         System.err.print("usage: java -jar kassa-engine.jar  (runs a node, configured by"
                 + " KASSA_* environment variables)" + System.lineSeparator()
+                + "       java -jar kassa-engine.jar check-invariants  (exit 1 when money"
+                + " invariants are broken)" + System.lineSeparator()
                 + ProvisionTerminal.USAGE);
         return ProvisionTerminal.EXIT_USAGE;
     }

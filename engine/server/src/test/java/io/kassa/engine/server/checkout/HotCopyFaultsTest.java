@@ -46,6 +46,8 @@ class HotCopyFaultsTest {
 
     @AfterAll
     static void stop() throws Exception {
+        // Whatever the tests did, the money still adds up.
+        assertThat(fixture.violations()).isEmpty();
         fixture.close();
         redisServer.close();
     }

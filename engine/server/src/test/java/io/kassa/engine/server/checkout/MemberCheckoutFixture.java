@@ -85,7 +85,10 @@ final class MemberCheckoutFixture {
         await(hotCopy.check());
     }
 
-    /** Creates a member with stored value, points lots (id, points, days left) and coupons. */
+    /**
+     * Creates a member with stored value, one points lot and coupons, their opening balances
+     * booked in the ledger (so that the money invariants hold from the start).
+     */
     String member(long storedValueFen, long points, String... couponTemplates)
             throws SQLException {
         String id = "M" + UUID.randomUUID().toString().substring(0, 12);
@@ -95,12 +98,13 @@ final class MemberCheckoutFixture {
                     + " values ('" + id + "', 'code-" + id + "', 'phone-" + id + "')");
             statement.executeUpdate("insert into stored_value_balance values ('" + id + "', "
                     + storedValueFen + ")");
+            book(statement, "member/" + id + "/stored_value", storedValueFen, "CNY");
             if (points > 0) {
-                LocalDate today = TODAY;
                 statement.executeUpdate("insert into points_lot (lot_id, member_id,"
                         + " points_remaining, earned_on, expires_on) values ('lot-" + id
-                        + "', '" + id + "', " + points + ", '" + today.minusDays(30) + "', '"
-                        + today.plusMonths(6) + "')");
+                        + "', '" + id + "', " + points + ", '" + TODAY.minusDays(30) + "', '"
+                        + TODAY.plusMonths(6) + "')");
+                book(statement, "member/" + id + "/points", points, "POINTS");
             }
             for (int index = 0; index < couponTemplates.length; index++) {
                 statement.executeUpdate("insert into coupon (coupon_id, template_id, member_id,"
@@ -112,6 +116,21 @@ final class MemberCheckoutFixture {
         return id;
     }
 
+    /** An opening balance: credited to the member's account against the chain's. */
+    private static void book(Statement statement, String account, long amount, String unit)
+            throws SQLException {
+        if (amount == 0) {
+            return;
+        }
+        String transaction = UUID.randomUUID().toString();
+        statement.executeUpdate("insert into ledger_transaction (transaction_id, kind,"
+                + " created_at) values ('" + transaction + "', 'TEST_OPENING', now())");
+        statement.executeUpdate("insert into ledger_entry (transaction_id, entry_number,"
+                + " account, amount, unit) values ('" + transaction + "', 1, 'chain/opening', "
+                + amount + ", '" + unit + "'), ('" + transaction + "', 2, '" + account + "', "
+                + (-amount) + ", '" + unit + "')");
+    }
+
     /** Runs one statement against the fixture's schema (seeding and assertions). */
     void execute(String sql) throws SQLException {
         try (Connection connection = TestServices.jdbc(schema);
@@ -120,11 +139,20 @@ final class MemberCheckoutFixture {
         }
     }
 
-    /** Adds a lot to a member, earned 400 days ago, expiring on {@code expiresOn}. */
+    /** Adds a lot to a member, earned 400 days ago, expiring on {@code expiresOn}, booked. */
     void lot(String memberId, String lotId, long points, LocalDate expiresOn) throws SQLException {
         execute("insert into points_lot (lot_id, member_id, points_remaining, earned_on,"
                 + " expires_on) values ('" + lotId + "', '" + memberId + "', " + points + ", '"
                 + TODAY.minusDays(400) + "', '" + expiresOn + "')");
+        try (Connection connection = TestServices.jdbc(schema);
+                Statement statement = connection.createStatement()) {
+            book(statement, "member/" + memberId + "/points", points, "POINTS");
+        }
+    }
+
+    /** The money invariants PostgreSQL can check; empty when all hold. */
+    List<io.kassa.engine.server.postgres.PgInvariants.Violation> violations() throws Exception {
+        return await(new io.kassa.engine.server.postgres.PgInvariants(pool).check());
     }
 
     Future<CheckoutOutcome> buy(String memberId, String store, String saleId, long grossFen,

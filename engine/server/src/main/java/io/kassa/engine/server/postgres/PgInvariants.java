@@ -1,0 +1,123 @@
+package io.kassa.engine.server.postgres;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The money invariants PostgreSQL can check on its own, each a query listing what breaks it.
+ * A healthy ledger answers every query with no rows. Used by tests after every fault scenario
+ * and by operators through {@code java -jar kassa-engine.jar check-invariants}.
+ */
+public final class PgInvariants {
+
+    /** Rows shown per broken invariant; the count is always complete. */
+    public static final int EXAMPLES_MAX = 5;
+
+    /** Invariant name → a query whose rows are the violations, as (subject, detail). */
+    static final Map<String, String> QUERIES = new LinkedHashMap<>();
+
+    static {
+        QUERIES.put("every ledger transaction balances in each unit", """
+                select transaction_id::text, unit || ' entries sum to ' || sum(amount)
+                  from ledger_entry group by transaction_id, unit having sum(amount) <> 0""");
+        QUERIES.put("points lots sum to the member's points account", """
+                with ledger as (
+                  select substring(account from '^member/(.*)/points$') as member_id,
+                         -sum(amount) as points
+                    from ledger_entry where account like 'member/%/points'
+                   group by 1),
+                lots as (
+                  select member_id, sum(points_remaining) as points
+                    from points_lot group by member_id)
+                select coalesce(l.member_id, p.member_id),
+                       'lots hold ' || coalesce(p.points, 0) || ', the ledger says '
+                       || coalesce(l.points, 0)
+                  from ledger l full outer join lots p using (member_id)
+                 where coalesce(l.points, 0) <> coalesce(p.points, 0)""");
+        QUERIES.put("stored value balances equal the member's stored-value account", """
+                with ledger as (
+                  select substring(account from '^member/(.*)/stored_value$') as member_id,
+                         -sum(amount) as fen
+                    from ledger_entry where account like 'member/%/stored_value'
+                   group by 1)
+                select coalesce(l.member_id, b.member_id),
+                       'balance ' || coalesce(b.balance_fen, 0) || ' fen, the ledger says '
+                       || coalesce(l.fen, 0)
+                  from ledger l full outer join stored_value_balance b using (member_id)
+                 where coalesce(l.fen, 0) <> coalesce(b.balance_fen, 0)""");
+        QUERIES.put("no balance is negative", """
+                select member_id, 'stored value ' || balance_fen from stored_value_balance
+                 where balance_fen < 0
+                union all
+                select lot_id, 'lot of ' || member_id || ' holds ' || points_remaining
+                  from points_lot where points_remaining < 0""");
+        QUERIES.put("every redeemed coupon belongs to one committed sale", """
+                select c.coupon_id, 'redeemed by order ' || c.redeemed_order_id || ' ('
+                       || coalesce(o.status, 'missing') || ')'
+                  from coupon c left join sales_order o on o.order_id = c.redeemed_order_id
+                 where c.state = 'REDEEMED' and (o.order_id is null or o.status <> 'COMMITTED')""");
+        QUERIES.put("every committed sale is paid exactly and booked once", """
+                select o.order_id::text, 'tenders ' || coalesce(t.paid, 0) || ', payable '
+                       || o.payable_fen || ', ledger transactions ' || coalesce(x.bookings, 0)
+                  from sales_order o
+                  left join (select order_id, sum(amount_fen) as paid from order_tender
+                              group by order_id) t using (order_id)
+                  left join (select order_id, count(*) as bookings from ledger_transaction
+                              where kind = 'SALE' group by order_id) x using (order_id)
+                 where o.status = 'COMMITTED'
+                   and (coalesce(t.paid, 0) <> o.payable_fen or coalesce(x.bookings, 0) <> 1)""");
+        QUERIES.put("no abandoned sale holds money", """
+                select o.order_id::text, 'abandoned sale with tenders or ledger entries'
+                  from sales_order o
+                 where o.status = 'ABANDONED'
+                   and (exists (select 1 from order_tender t where t.order_id = o.order_id)
+                        or exists (select 1 from ledger_transaction x
+                                    where x.order_id = o.order_id))""");
+    }
+
+    /** One broken invariant: how often, and a few examples. */
+    public record Violation(String invariant, long count, List<String> examples) {
+        public Violation {
+            examples = List.copyOf(examples);
+        }
+    }
+
+    private final Pool pool;
+
+    public PgInvariants(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Runs every check; completes with the violated invariants only. */
+    public Future<List<Violation>> check() {
+        List<Future<Violation>> checks = new ArrayList<>();
+        QUERIES.forEach((name, sql) -> checks.add(pool.query(sql).execute().map(rows -> {
+            List<String> examples = new ArrayList<>();
+            for (Row row : rows) {
+                if (examples.size() < EXAMPLES_MAX) {
+                    examples.add(row.getString(0) + ": " + row.getString(1));
+                }
+            }
+            return new Violation(name, rows.rowCount(), examples);
+        })));
+        return Future.all(checks).map(all -> {
+            List<Violation> violated = new ArrayList<>();
+            for (Future<Violation> check : checks) {
+                if (check.result().count() > 0) {
+                    violated.add(check.result());
+                }
+            }
+            return violated;
+        });
+    }
+
+    /** The names of every invariant checked, in order. */
+    public static List<String> names() {
+        return List.copyOf(QUERIES.keySet());
+    }
+}

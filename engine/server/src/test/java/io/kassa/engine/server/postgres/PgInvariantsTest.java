@@ -1,0 +1,131 @@
+package io.kassa.engine.server.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kassa.engine.server.testing.TestServices;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The invariant checker finds nothing on a healthy ledger and names the broken invariant for
+ * each kind of damage an operator could find: an unbalanced transaction, lots or stored value
+ * drifting from the ledger, a coupon redeemed by no sale, a sale paid wrongly or booked twice,
+ * an abandoned sale holding money. Each test damages a fresh schema with plain SQL.
+ */
+class PgInvariantsTest {
+
+    private String schema;
+    private Vertx vertx;
+    private Pool pool;
+
+    @BeforeEach
+    void seed() throws Exception {
+        schema = TestServices.freshSchema("invariants");
+        PostgresLocation location = PostgresLocation.parse(TestServices.postgresUrl(), schema);
+        Migrations.migrate(location);
+        vertx = Vertx.vertx();
+        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
+                .connectingTo(location.connectOptions()).using(vertx).build();
+        await(PgDemoMembers.seed(pool, 3, LocalDate.of(2026, 11, 22)));
+    }
+
+    @AfterEach
+    void drop() throws Exception {
+        await(pool.close());
+        await(vertx.close());
+        TestServices.dropSchema(schema);
+    }
+
+    @Test
+    void aHealthyLedgerBreaksNothing() throws Exception {
+        assertThat(await(new PgInvariants(pool).check())).isEmpty();
+        assertThat(PgInvariants.names()).hasSize(7);
+    }
+
+    @Test
+    void anUnbalancedTransactionIsFound() throws Exception {
+        // The deferred trigger refuses this at commit; only a disabled trigger lets it in.
+        sql("alter table ledger_entry disable trigger ledger_entry_balanced",
+                "insert into ledger_transaction values ('00000000-0000-0000-0000-000000000001',"
+                        + " 'BROKEN', null, now())",
+                "insert into ledger_entry values ('00000000-0000-0000-0000-000000000001', 1,"
+                        + " 'chain/x', 5, 'CNY')",
+                "alter table ledger_entry enable trigger ledger_entry_balanced");
+        assertViolated("every ledger transaction balances in each unit", 1);
+    }
+
+    @Test
+    void lotsDriftingFromTheLedgerAreFound() throws Exception {
+        sql("update points_lot set points_remaining = points_remaining + 1"
+                + " where member_id = 'demo-0002'");
+        assertViolated("points lots sum to the member's points account", 1);
+    }
+
+    @Test
+    void storedValueDriftingFromTheLedgerIsFound() throws Exception {
+        sql("update stored_value_balance set balance_fen = balance_fen - 100"
+                + " where member_id = 'demo-0003'");
+        assertViolated("stored value balances equal the member's stored-value account", 1);
+    }
+
+    @Test
+    void aCouponRedeemedByNoSaleIsFound() throws Exception {
+        sql("update coupon set state = 'REDEEMED', redeemed_order_id ="
+                + " '00000000-0000-0000-0000-00000000abcd' where coupon_id = 'cash-5-demo-0001'");
+        assertViolated("every redeemed coupon belongs to one committed sale", 1);
+    }
+
+    @Test
+    void aSaleWithoutItsBookingOrItsMoneyIsFound() throws Exception {
+        sql("insert into sales_order (order_id, store_id, terminal_id, sale_id,"
+                + " request_fingerprint, currency, subtotal_fen, discount_fen, payable_fen,"
+                + " change_fen, committed_at) values ('00000000-0000-0000-0000-0000000000aa',"
+                + " 'S001', 'T1', 'ghost', 'f', 'CNY', 100, 0, 100, 0, now())");
+        assertViolated("every committed sale is paid exactly and booked once", 1);
+    }
+
+    @Test
+    void anAbandonedSaleHoldingMoneyIsFound() throws Exception {
+        sql("insert into sales_order (order_id, store_id, terminal_id, sale_id,"
+                + " request_fingerprint, currency, subtotal_fen, discount_fen, payable_fen,"
+                + " change_fen, committed_at, status) values"
+                + " ('00000000-0000-0000-0000-0000000000bb', 'S001', 'T1', 'fenced', '', 'CNY',"
+                + " 0, 0, 0, 0, now(), 'ABANDONED')",
+                "insert into order_tender values ('00000000-0000-0000-0000-0000000000bb', 1,"
+                        + " 'CASH', 100, 100, '')");
+        assertViolated("no abandoned sale holds money", 1);
+    }
+
+    private void assertViolated(String invariant, long count) throws Exception {
+        List<PgInvariants.Violation> violations = await(new PgInvariants(pool).check());
+        assertThat(violations).singleElement().satisfies(violation -> {
+            assertThat(violation.invariant()).isEqualTo(invariant);
+            assertThat(violation.count()).isEqualTo(count);
+            assertThat(violation.examples()).hasSize((int) count);
+        });
+    }
+
+    private void sql(String... statements) throws Exception {
+        try (Connection connection = TestServices.jdbc(schema);
+                Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    }
+}
