@@ -1,0 +1,139 @@
+package io.kassa.peripherals.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each knob of the fault proxy does what chaos tests rely on, against a real echo server over
+ * loopback: bytes pass unharmed by default, arrive late with latency, vanish in a blackhole,
+ * connections die on reset, after the cut-off, or at once when refused.
+ */
+class FaultProxyTest {
+
+    private Vertx vertx;
+    private NetServer echo;
+    private FaultProxy proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        echo = vertx.createNetServer().connectHandler(socket -> socket.handler(socket::write));
+        await(echo.listen(0, "127.0.0.1"));
+        proxy = await(FaultProxy.start(vertx, "127.0.0.1", echo.actualPort()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        await(proxy.close());
+        await(vertx.close());
+    }
+
+    @Test
+    void bytesPassUnharmed() throws Exception {
+        NetSocket socket = connect();
+        String before = roundTrip(socket, "early", 10_000);
+        awaitCondition(() -> proxy.openSockets() == 2);
+        assertThat(roundTrip(socket, "kassa", 10_000)).isEqualTo("kassa");
+        assertThat(before).as("bytes sent before the upstream connection was up").isEqualTo(
+                "early");
+    }
+
+    @Test
+    void latencyDelaysEveryChunk() throws Exception {
+        proxy.latencyMillis(150);
+        NetSocket socket = connect();
+        long start = System.nanoTime();
+        assertThat(roundTrip(socket, "slow", 5_000)).isEqualTo("slow");
+        // Delayed on the way there and on the way back.
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                .isGreaterThanOrEqualTo(300);
+    }
+
+    @Test
+    void aBlackholeSwallowsBytesAndKeepsTheConnection() throws Exception {
+        NetSocket socket = connect();
+        // Wait until the proxy holds both sides, so that the blackhole is what is tested.
+        awaitCondition(() -> proxy.openSockets() == 2);
+        proxy.blackhole(true);
+        assertThat(roundTrip(socket, "lost", 500)).isNull();
+        proxy.blackhole(false);
+        assertThat(roundTrip(socket, "back", 10_000)).isEqualTo("back");
+    }
+
+    @Test
+    void resetClosesOpenConnections() throws Exception {
+        NetSocket socket = connect();
+        Promise<Void> closed = Promise.promise();
+        socket.closeHandler(ignored -> closed.tryComplete());
+        awaitCondition(() -> proxy.openSockets() == 2);
+        proxy.resetAll();
+        await(closed.future());
+    }
+
+    @Test
+    void cutOffClosesAfterTheBytes() throws Exception {
+        proxy.cutAfterBytes(4);
+        NetSocket socket = connect();
+        Promise<Void> closed = Promise.promise();
+        socket.closeHandler(ignored -> closed.tryComplete());
+        socket.write("12345678");
+        await(closed.future());
+    }
+
+    @Test
+    void refusedConnectionsCloseAtOnce() throws Exception {
+        proxy.refuse(true);
+        NetSocket socket = connect();
+        Promise<Void> closed = Promise.promise();
+        socket.closeHandler(ignored -> closed.tryComplete());
+        await(closed.future());
+    }
+
+    private NetSocket connect() throws Exception {
+        return await(vertx.createNetClient().connect(proxy.port(), "127.0.0.1"));
+    }
+
+    /** Sends text and returns what comes back within the time, or null when nothing does. */
+    private static String roundTrip(NetSocket socket, String text, long waitMillis)
+            throws Exception {
+        Promise<String> answer = Promise.promise();
+        Buffer received = Buffer.buffer();
+        socket.handler(buffer -> {
+            received.appendBuffer(buffer);
+            if (received.length() >= text.length()) {
+                answer.tryComplete(received.toString());
+            }
+        });
+        socket.write(text);
+        try {
+            return answer.future().toCompletionStage().toCompletableFuture()
+                    .get(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException silence) {
+            return null;
+        }
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(condition.getAsBoolean()).isTrue();
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
