@@ -24,6 +24,9 @@ public final class FrameLimits {
     /** Characters of an identifier: terminal, store, sale, SKU, category. */
     public static final int IDENTIFIER_CHARS_MAX = 64;
 
+    /** Longest scanned payment code: Alipay's are at most 24 digits; room for other channels. */
+    public static final int PAYMENT_CODE_DIGITS_MAX = 32;
+
     /** Characters of a free-text name printed on a receipt. */
     public static final int NAME_CHARS_MAX = 128;
 

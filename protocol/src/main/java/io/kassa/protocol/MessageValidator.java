@@ -160,6 +160,26 @@ public final class MessageValidator {
         } else if (!tender.getApprovalCode().isEmpty()) {
             throw invalidField(path + "approval_code", "is for BANK_CARD tenders only");
         }
+        boolean scanned = type == TenderType.WECHAT_PAY || type == TenderType.ALIPAY
+                || type == TenderType.UNIONPAY_QR;
+        if (scanned) {
+            // Digits only and bounded: which channel takes the code is the engine's routing,
+            // but nothing else may reach it. The code is a bearer credential: never echoed.
+            String code = tender.getPaymentCode();
+            if (code.isEmpty() || code.length() > FrameLimits.PAYMENT_CODE_DIGITS_MAX) {
+                throw invalidField(path + "payment_code", "must hold 1.."
+                        + FrameLimits.PAYMENT_CODE_DIGITS_MAX + " digits, held " + code.length());
+            }
+            for (int index = 0; index < code.length(); index++) {
+                if (code.charAt(index) < '0' || code.charAt(index) > '9') {
+                    throw invalidField(path + "payment_code",
+                            "must hold digits only; character " + (index + 1) + " is not");
+                }
+            }
+        } else if (!tender.getPaymentCode().isEmpty()) {
+            throw invalidField(path + "payment_code",
+                    "is for WECHAT_PAY, ALIPAY and UNIONPAY_QR tenders only");
+        }
     }
 
     /** An identifier: 1..64 characters, none of them an ISO control character. */

@@ -1,6 +1,7 @@
 package io.kassa.engine.server;
 
 import io.kassa.engine.core.rules.ChainRules;
+import io.kassa.engine.server.checkout.CheckoutMetrics;
 import io.kassa.engine.server.checkout.CheckoutService;
 import io.kassa.engine.server.checkout.HoldJanitor;
 import io.kassa.engine.server.checkout.HotCopy;
@@ -48,6 +49,7 @@ public final class CheckoutAssembly {
     public static final long RECONCILE_MILLIS = 15 * 60_000;
 
     private final Vertx vertx;
+    private final ChainRules rules;
     private final CheckoutService checkout;
     private final PgSalesLedger ledger;
     private final RedisMemberBalances balances;
@@ -64,8 +66,9 @@ public final class CheckoutAssembly {
     private final long expiryTimer;
 
     private CheckoutAssembly(Vertx vertx, ChainRules rules, Pool pool, Redis redis,
-            Clock clock) {
+            Clock clock, CheckoutMetrics metrics) {
         this.vertx = vertx;
+        this.rules = rules;
         this.ledger = new PgSalesLedger(vertx, pool, clock,
                 PgSalesLedger.GroupCommitOptions.DEFAULTS);
         this.balances = new RedisMemberBalances(RedisAPI.api(redis));
@@ -75,6 +78,7 @@ public final class CheckoutAssembly {
         this.relay = new OutboxRelay(outbox, balances);
         this.checkout = new CheckoutService(rules, ledger, hotCopy, directory, balances, outbox,
                 clock);
+        checkout.instrument(metrics);
         this.generationTimer = vertx.setPeriodic(GENERATION_CHECK_MILLIS, id -> hotCopy.check()
                 .onFailure(error -> log.warn("hot copy generation check failed", error)));
         this.relayTimer = vertx.setPeriodic(OUTBOX_RELAY_MILLIS, id -> relay
@@ -82,16 +86,19 @@ public final class CheckoutAssembly {
                 .onFailure(error -> log.warn("outbox relay failed", error)));
         this.janitor = new HoldJanitor(balances, ledger, clock);
         this.janitorTimer = vertx.setPeriodic(HOLD_JANITOR_MILLIS, id -> janitor.sweepOnce()
+                .onSuccess(metrics::holdsReleasedByJanitor)
                 .onFailure(error -> log.warn("hold janitor failed", error)));
         this.expiryJob = new PointsExpiryJob(new PgPointsExpiry(pool, clock), relay, rules, clock);
         this.expiryTimer = vertx.setPeriodic(POINTS_EXPIRY_MILLIS, id -> expiryJob
                 .runOnce(expiryJob.today())
                 .onSuccess(expired -> log.info("points expiry: {} lots expired", expired))
+                .onSuccess(metrics::lotsExpired)
                 .onFailure(error -> log.warn("points expiry failed", error)));
         this.reconciler = new Reconciler(balances, directory);
         this.reconcileTimer = vertx.setPeriodic(RECONCILE_MILLIS, id -> reconciler
                 .reconcileAll()
                 .onSuccess(differences -> {
+                    metrics.reconcilerDifferences(differences.size());
                     if (!differences.isEmpty()) {
                         log.error("reconciler: {} differences between Redis and the ledger,"
                                 + " first: {}", differences.size(), differences.get(0));
@@ -103,9 +110,21 @@ public final class CheckoutAssembly {
     /** Wires everything and completes once the hot copy's generation is settled. */
     public static Future<CheckoutAssembly> start(Vertx vertx, Pool pool, Redis redis,
             Clock clock) {
+        return start(vertx, pool, redis, clock, CheckoutMetrics.NONE);
+    }
+
+    /** As above, reporting checkouts and background duties to {@code metrics}. */
+    public static Future<CheckoutAssembly> start(Vertx vertx, Pool pool, Redis redis,
+            Clock clock, CheckoutMetrics metrics) {
         ChainRules rules = ChainRulesSource.fromEnvironment(System.getenv());
-        CheckoutAssembly assembly = new CheckoutAssembly(vertx, rules, pool, redis, clock);
+        CheckoutAssembly assembly =
+                new CheckoutAssembly(vertx, rules, pool, redis, clock, metrics);
         return assembly.hotCopy.check().map(ready -> assembly);
+    }
+
+    /** The chain's rules the checkout prices with (stores, templates, points rules). */
+    public ChainRules rules() {
+        return rules;
     }
 
     public CheckoutService checkout() {

@@ -2,7 +2,9 @@ package io.kassa.engine.server;
 
 import io.kassa.engine.server.checkout.CheckoutService;
 import io.kassa.engine.server.config.EngineConfig;
+import io.kassa.engine.server.http.Operations;
 import io.kassa.engine.server.http.PaymentEdges;
+import io.kassa.engine.server.metrics.KassaMetrics;
 import io.kassa.engine.server.postgres.EmbeddedPostgresServer;
 import io.kassa.engine.server.postgres.Migrations;
 import io.kassa.engine.server.postgres.PgSalesLedger;
@@ -56,6 +58,9 @@ public final class KassaEngine implements AutoCloseable {
     private final TerminalEndpoint terminals;
     // Set once in start(), right after construction: the payment channels and their callbacks.
     private PaymentEdges payments;
+    private PaymentAssembly paymentAssembly;
+    // Set once in start(), right after construction: metrics, health, dashboard, admin API.
+    private Operations operations;
 
     private KassaEngine(Vertx vertx, Pool pool, Redis redis, int terminalPort,
             String deploymentId, List<AutoCloseable> embedded, EngineConfig config,
@@ -71,16 +76,31 @@ public final class KassaEngine implements AutoCloseable {
         this.terminals = terminals;
     }
 
+    /**
+     * The benchmark runs the demo's conveniences (derived terminal secrets, demo members) on a
+     * PostgreSQL of its own that it throws away; it says so with this variable set to {@link
+     * #SCRATCH_DATABASE_ACKNOWLEDGED}. Nothing else should ever set it.
+     */
+    public static final String SCRATCH_DATABASE_VARIABLE = "KASSA_SCRATCH_DATABASE";
+    public static final String SCRATCH_DATABASE_ACKNOWLEDGED = "yes-throw-away-data";
+
+    public static boolean scratchDatabaseAcknowledged(java.util.Map<String, String> environment) {
+        return SCRATCH_DATABASE_ACKNOWLEDGED.equals(environment.get(SCRATCH_DATABASE_VARIABLE));
+    }
+
     /** Starts with {@link TerminalPolicy#defaults()}: no TLS, no demo secrets. */
     public static KassaEngine start(EngineConfig config, Clock clock) {
         return start(config, TerminalPolicy.defaults(), clock);
     }
 
     public static KassaEngine start(EngineConfig config, TerminalPolicy policy, Clock clock) {
-        if (policy.demoSecretSeed().isPresent() && config.postgresUrl().isPresent()) {
-            // Derived secrets are for a demo on throw-away embedded data, never for a real chain.
+        if (policy.demoSecretSeed().isPresent() && config.postgresUrl().isPresent()
+                && !scratchDatabaseAcknowledged(System.getenv())) {
+            // Derived secrets are for a demo on throw-away data, never for a real chain.
             throw new IllegalArgumentException("KASSA_DEMO_TERMINAL_SECRET_SEED is refused when"
-                    + " KASSA_PG_URL is set: demo terminal secrets are for the embedded demo only");
+                    + " KASSA_PG_URL is set: demo terminal secrets are for the embedded demo only"
+                    + " (or a benchmark's scratch database, see " + SCRATCH_DATABASE_VARIABLE
+                    + ")");
         }
         List<AutoCloseable> embedded = new ArrayList<>();
         try {
@@ -90,7 +110,9 @@ public final class KassaEngine implements AutoCloseable {
             int applied = Migrations.migrate(location);
             log.info("schema '{}' migrated ({} migrations applied)", location.schema(), applied);
 
-            Vertx vertx = Vertx.builder().with(new VertxOptions()).build();
+            KassaMetrics metrics = KassaMetrics.create();
+            Vertx vertx = metrics.configure(Vertx.builder(), new VertxOptions()).build();
+            metrics.attach(vertx);
             Pool pool = PgBuilder.pool()
                     .with(new PoolOptions().setMaxSize(resolved.postgresPoolSize()))
                     .connectingTo(location.connectOptions())
@@ -105,8 +127,8 @@ public final class KassaEngine implements AutoCloseable {
             TerminalServerOptions terminalOptions = TerminalServerOptions.of(
                     resolved.terminalHost(), port, resolved.nodeId(),
                     resolved.heartbeatIntervalMillis(), resolved.frameCompletionMillis());
-            CheckoutAssembly assembly = await(CheckoutAssembly.start(vertx, pool, redis, clock),
-                    "checkout assembly");
+            CheckoutAssembly assembly = await(CheckoutAssembly.start(vertx, pool, redis, clock,
+                    metrics), "checkout assembly");
             PgSalesLedger ledger = assembly.ledger();
             CheckoutService checkout = assembly.checkout();
             TerminalEndpoint terminals =
@@ -121,15 +143,26 @@ public final class KassaEngine implements AutoCloseable {
                     "terminal endpoint");
             log.info("node '{}' listening for terminals on {}:{}{}", resolved.nodeId(),
                     resolved.terminalHost(), port, terminals.tls() ? " (TLS)" : "");
+            Operations operations = Operations.create(vertx, pool, RedisAPI.api(redis),
+                    assembly.hotCopy(), assembly.rules(), terminals.registry(), metrics, clock,
+                    System.getenv());
             PaymentEdges payments = await(PaymentEdges.start(vertx, pool, resolved.httpHost(),
                     resolved.httpPort(), resolved.paymentKeysDirectory(), resolved.payments(),
-                    clock), "HTTP endpoint");
+                    clock, metrics, operations::mount), "HTTP endpoint");
+            operations.observe(payments);
+            log.info("node '{}' serves /metrics, /health/ready, /api/v1 and the dashboard at"
+                    + " http://{}:{}/ops", resolved.nodeId(), resolved.httpHost(),
+                    payments.httpPort());
             log.info("node '{}' listening for gateway callbacks on {}:{} (channels: {})",
                     resolved.nodeId(), resolved.httpHost(), payments.httpPort(),
                     payments.channels().all().keySet());
             KassaEngine engine = new KassaEngine(vertx, pool, redis, port, deploymentId,
                     embedded, resolved, ledger, terminals);
             engine.payments = payments;
+            engine.paymentAssembly = PaymentAssembly.start(vertx, pool, checkout, ledger,
+                    payments, new io.kassa.engine.server.terminal.TerminalPaymentUpdates(
+                            terminals.outbox()), resolved.payments(), resolved.nodeId(), clock);
+            engine.operations = operations;
             return engine;
         } catch (RuntimeException e) {
             closeAll(embedded);
@@ -157,6 +190,16 @@ public final class KassaEngine implements AutoCloseable {
 
     public int terminalPort() {
         return terminalPort;
+    }
+
+    /** Metrics, health checks, the dashboard and the admin API. */
+    public Operations operations() {
+        return operations;
+    }
+
+    /** The port of the HTTP endpoint (callbacks, /metrics, /health, /ops, /api/v1). */
+    public int httpPort() {
+        return payments.httpPort();
     }
 
     /** The payment channel adapters and the callback endpoint. */
@@ -207,6 +250,12 @@ public final class KassaEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("terminal endpoint did not stop cleanly", e);
         }
+        if (operations != null) {
+            operations.close();
+        }
+        if (paymentAssembly != null) {
+            paymentAssembly.close();
+        }
         if (payments != null) {
             payments.close();
         }
@@ -216,6 +265,9 @@ public final class KassaEngine implements AutoCloseable {
             await(vertx.close(), "Vert.x close");
         } catch (RuntimeException e) {
             log.warn("engine did not close cleanly", e);
+        }
+        if (operations != null) {
+            operations.metrics().close();
         }
         closeAll(embedded);
     }

@@ -22,7 +22,7 @@ public interface CheckoutMetrics {
      * One checkout finished (or failed as an operating failure), {@code elapsedNanos} after it
      * began at the orchestration.
      */
-    default void checkoutFinished(String storeId, AsyncResult<CheckoutOutcome> result,
+    default void checkoutFinished(SaleKey sale, AsyncResult<CheckoutOutcome> result,
             long elapsedNanos) {
     }
 

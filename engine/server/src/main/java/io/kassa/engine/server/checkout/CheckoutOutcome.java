@@ -24,4 +24,20 @@ public sealed interface CheckoutOutcome {
     /** The sale was abandoned (its hold passed its deadline and was released); start anew. */
     record Abandoned(SaleKey key) implements CheckoutOutcome {
     }
+
+    /**
+     * The sale's channel payment is still being resolved (a customer entering a password, a
+     * channel not answering) past the time a checkout request is held open. The outcome comes
+     * later as a {@link PaymentUpdates} push; a retry with the same sale id asks again.
+     */
+    record PaymentPending(SaleKey key) implements CheckoutOutcome {
+    }
+
+    /**
+     * A channel tender was not paid; nothing was committed, the sale is fenced, its hold
+     * released, and whatever a channel took for it has been given back (or is being, by the
+     * payment janitor). The terminal starts a new sale.
+     */
+    record PaymentFailed(SaleKey key, PaymentFailure failure) implements CheckoutOutcome {
+    }
 }

@@ -71,6 +71,18 @@ public final class CheckoutService {
     private final TimeOrderedIds orderIds;
     private final Map<String, Integer> tierRanks = new HashMap<>();
     private volatile CheckoutMetrics metrics = CheckoutMetrics.NONE;
+    private volatile PaymentSetup payments;
+    /** Checkouts with channel tenders running on this node, so that a retry joins its run. */
+    private final Map<SaleKey, Future<CheckoutOutcome>> paymentsInFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * How channel tenders are taken: the orchestration, where late outcomes go, and how long a
+     * checkout request is held open before it is answered "payment pending".
+     */
+    private record PaymentSetup(PaymentOrchestrator orchestrator, PaymentUpdates updates,
+            Duration answerWithin) {
+    }
 
     public CheckoutService(ChainRules rules, SalesLedger ledger, HotCopy hotCopy,
             MemberDirectory directory, MemberBalances balances, Outbox outbox, Clock clock) {
@@ -114,6 +126,19 @@ public final class CheckoutService {
         this.metrics = java.util.Objects.requireNonNull(checkoutMetrics, "checkoutMetrics");
     }
 
+    /**
+     * Enables tenders paid through a channel (WeChat Pay, Alipay, UnionPay QR). A checkout whose
+     * payment takes longer than {@code answerWithin} (a customer entering a password) is
+     * answered {@link CheckoutOutcome.PaymentPending}; its outcome then goes to {@code updates}.
+     */
+    public void enablePayments(PaymentOrchestrator orchestrator, PaymentUpdates updates,
+            Duration answerWithin) {
+        if (answerWithin.isNegative() || answerWithin.isZero()) {
+            throw new IllegalArgumentException("answerWithin must be positive");
+        }
+        this.payments = new PaymentSetup(orchestrator, updates, answerWithin);
+    }
+
     /** Completes a sale exactly once per sale key. */
     public Future<CheckoutOutcome> checkout(CheckoutCommand command) {
         long startedNanos = System.nanoTime();
@@ -136,17 +161,31 @@ public final class CheckoutService {
             }
             CompletedSale sale = ((Decision.Accepted<CompletedSale>) completed).value();
             String fingerprint = RequestFingerprint.of(command);
-            if (context.isEmpty()) {
-                return record(command, sale, orderId, fingerprint, Optional.empty());
+            List<PaymentOrchestrator.ChannelTender> channelTenders = channelTenders(command);
+            if (!channelTenders.isEmpty()) {
+                return payThenRecord(command, context, sale, orderId, fingerprint, holdId,
+                        channelTenders);
             }
-            return reserveAndRecord(command, context.get(), sale, orderId, fingerprint, holdId);
-        }).andThen(result -> metrics.checkoutFinished(command.key().storeId(), result,
+            if (context.isEmpty()) {
+                return record(command, sale, orderId, fingerprint, Optional.empty(),
+                        command.tenderReferences());
+            }
+            return reserveAndThen(command, context.get(), sale, orderId, fingerprint, holdId,
+                    effects -> record(command, sale, orderId, fingerprint,
+                            Optional.of(effects), command.tenderReferences()));
+        }).andThen(result -> metrics.checkoutFinished(command.key(), result,
                 System.nanoTime() - startedNanos));
     }
 
-    private Future<CheckoutOutcome> reserveAndRecord(CheckoutCommand command,
+    /**
+     * Reserves the member's internal tenders as a hold, then runs {@code finish} with the
+     * effects the sale will have; when {@code finish} fails, the sale is fenced and the hold
+     * released.
+     */
+    private Future<CheckoutOutcome> reserveAndThen(CheckoutCommand command,
             MemberContext member, CompletedSale sale, UUID orderId, String fingerprint,
-            String holdId) {
+            String holdId,
+            java.util.function.Function<MemberEffects, Future<CheckoutOutcome>> finish) {
         LocalDate today = sale.quote().storeLocalDate();
         long pointsRedeemed = sale.sale().pointsRedeemed();
         long storedValueFen = sumOf(sale.settled().tenders(), TenderKind.STORED_VALUE);
@@ -173,7 +212,7 @@ public final class CheckoutService {
             String generation = hotCopy.generation().orElse("");
             MemberEffects effects = effects(member, sale, holdId, generation, draws, today,
                     storedValueFen, coupons, orderId);
-            return record(command, sale, orderId, fingerprint, Optional.of(effects))
+            return finish.apply(effects)
                     .recover(failure -> fenceAndRelease(command, member, holdId)
                             .transform(released -> Future.failedFuture(failure)));
         });
@@ -198,8 +237,10 @@ public final class CheckoutService {
     }
 
     private Future<CheckoutOutcome> record(CheckoutCommand command, CompletedSale sale,
-            UUID orderId, String fingerprint, Optional<MemberEffects> member) {
-        SalesLedger.SaleRecord record = saleRecord(command, sale, orderId, fingerprint, member);
+            UUID orderId, String fingerprint, Optional<MemberEffects> member,
+            List<String> references) {
+        SalesLedger.SaleRecord record =
+                saleRecord(command, sale, orderId, fingerprint, member, references);
         return ledger.record(record).compose(result -> {
             if (result instanceof RecordResult.Recorded recorded) {
                 member.ifPresent(effects -> commitHold(effects, recorded.outboxId(),
@@ -240,6 +281,162 @@ public final class CheckoutService {
                 })
                 .onFailure(error -> log.warn("hold {} not committed in the hot copy yet; the"
                         + " outbox relay will", effects.holdId(), error));
+    }
+
+    /** The tenders paid through a channel; their references hold the scanned codes. */
+    private static List<PaymentOrchestrator.ChannelTender> channelTenders(
+            CheckoutCommand command) {
+        List<PaymentOrchestrator.ChannelTender> found = new ArrayList<>();
+        for (int index = 0; index < command.tenders().size(); index++) {
+            Tender tender = command.tenders().get(index);
+            if (PaymentOrchestrator.channelOf(tender.kind()).isPresent()) {
+                found.add(new PaymentOrchestrator.ChannelTender(index + 1, tender.kind(),
+                        command.tenderReferences().get(index), tender.amount().amountMinor()));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * A sale with channel tenders: hold the internal tenders, take the channel tenders (one
+     * intent per attempt, see {@link PaymentOrchestrator}), then record the sale naming its
+     * intents; a retry of a sale in flight here joins its run. Answered within the configured
+     * bound, else "payment pending" with the outcome pushed later.
+     */
+    private Future<CheckoutOutcome> payThenRecord(CheckoutCommand command,
+            Optional<MemberContext> context, CompletedSale sale, UUID orderId,
+            String fingerprint, String holdId,
+            List<PaymentOrchestrator.ChannelTender> channelTenders) {
+        PaymentSetup setup = payments;
+        SaleKey key = command.key();
+        if (setup == null) {
+            return Future.succeededFuture(new CheckoutOutcome.PaymentFailed(key,
+                    new PaymentFailure(PaymentFailure.Reason.CHANNEL_UNAVAILABLE,
+                            "this engine takes no channel payments")));
+        }
+        Optional<PaymentFailure> invalid = setup.orchestrator().check(channelTenders);
+        if (invalid.isPresent()) {
+            return Future.succeededFuture(new CheckoutOutcome.PaymentFailed(key, invalid.get()));
+        }
+        io.vertx.core.Promise<CheckoutOutcome> run = io.vertx.core.Promise.promise();
+        Future<CheckoutOutcome> earlier = paymentsInFlight.putIfAbsent(key, run.future());
+        if (earlier != null) {
+            return bounded(setup, key, earlier, false);
+        }
+        run.future().onComplete(done -> paymentsInFlight.remove(key, run.future()));
+        setup.orchestrator().intents().ofSale(key).compose(found -> {
+            if (!found.isEmpty()) {
+                return earlierAttempt(command, sale, orderId, fingerprint, found);
+            }
+            if (context.isEmpty()) {
+                return collectThenRecord(setup, command, sale, orderId, fingerprint,
+                        Optional.empty(), channelTenders);
+            }
+            return reserveAndThen(command, context.get(), sale, orderId, fingerprint, holdId,
+                    effects -> collectThenRecord(setup, command, sale, orderId, fingerprint,
+                            Optional.of(effects), channelTenders));
+        }).onComplete(run);
+        return bounded(setup, key, run.future(), true);
+    }
+
+    /** The run's outcome if it comes within the bound, else "payment pending". */
+    private Future<CheckoutOutcome> bounded(PaymentSetup setup, SaleKey key,
+            Future<CheckoutOutcome> run, boolean pushLateOutcome) {
+        return setup.orchestrator().within(run, setup.answerWithin()).map(answered -> {
+            if (answered.isPresent()) {
+                return answered.get();
+            }
+            if (pushLateOutcome) {
+                run.onSuccess(outcome -> setup.updates().saleResolved(key, outcome))
+                        .onFailure(error -> log.warn("sale {} answered pending failed; the"
+                                + " payment janitor resolves its intents", key, error));
+            }
+            return new CheckoutOutcome.PaymentPending(key);
+        });
+    }
+
+    private Future<CheckoutOutcome> collectThenRecord(PaymentSetup setup,
+            CheckoutCommand command, CompletedSale sale, UUID orderId, String fingerprint,
+            Optional<MemberEffects> member,
+            List<PaymentOrchestrator.ChannelTender> channelTenders) {
+        SaleKey key = command.key();
+        PaymentOrchestrator orchestrator = setup.orchestrator();
+        return orchestrator.collect(key, channelTenders, "Kassa sale " + key.saleId())
+                .compose(collection -> {
+                    if (collection instanceof PaymentOrchestrator.Collection.NotPaid notPaid) {
+                        return fence(key, member).map(fenced ->
+                                new CheckoutOutcome.PaymentFailed(key, notPaid.failure()));
+                    }
+                    List<PaymentIntent> paid =
+                            ((PaymentOrchestrator.Collection.AllPaid) collection).intents();
+                    List<String> references = new ArrayList<>(command.tenderReferences());
+                    for (PaymentIntent intent : paid) {
+                        references.set(intent.tenderNumber() - 1, intent.outTradeNo());
+                    }
+                    return record(command, sale, orderId, fingerprint, member, references)
+                            .compose(outcome -> {
+                                if (outcome instanceof CheckoutOutcome.Committed) {
+                                    return Future.succeededFuture(outcome);
+                                }
+                                // Abandoned (fenced meanwhile) or a conflicting sale under the
+                                // key: this sale never commits, so its money goes back.
+                                return orchestrator.giveBackAll(paid).map(done -> outcome);
+                            }, failure -> fence(key, member).compose(fenced -> fenced
+                                    ? orchestrator.giveBackAll(paid)
+                                    : Future.<Void>succeededFuture())
+                                    .transform(done -> Future.failedFuture(failure)));
+                });
+    }
+
+    /** Fences the sale and, once fenced, releases its hold if it has one. */
+    private Future<Boolean> fence(SaleKey key, Optional<MemberEffects> member) {
+        return ledger.fence(key).compose(fenced -> {
+            if (!fenced || member.isEmpty()) {
+                return Future.succeededFuture(fenced);
+            }
+            MemberEffects effects = member.get();
+            return balances.release(effects.memberId(), effects.holdId())
+                    .compose(released -> balances.unindexHold(new MemberBalances.HoldEntry(
+                            effects.memberId(), effects.holdId(), key)))
+                    .map(done -> true)
+                    .recover(error -> {
+                        log.warn("hold {} stays held until the janitor releases it",
+                                effects.holdId(), error);
+                        return Future.succeededFuture(true);
+                    });
+        });
+    }
+
+    /**
+     * A checkout of a sale whose intents exist but whose run is not on this node (a retry
+     * after a restart or from another node): answer from what the intents say.
+     */
+    private Future<CheckoutOutcome> earlierAttempt(CheckoutCommand command, CompletedSale sale,
+            UUID orderId, String fingerprint, List<PaymentIntent> found) {
+        SaleKey key = command.key();
+        List<String> references = new ArrayList<>(command.tenderReferences());
+        boolean committed = false;
+        boolean open = false;
+        PaymentFailure failure = new PaymentFailure(PaymentFailure.Reason.DECLINED,
+                "the payment of sale '" + key.saleId() + "' failed; start a new sale");
+        for (PaymentIntent intent : found) {
+            references.set(intent.tenderNumber() - 1, intent.outTradeNo());
+            committed |= intent.orderId().isPresent();
+            open |= intent.state().isOpen() || intent.capturedWithoutSale();
+            if (intent.state() == IntentState.REVERSED || intent.state() == IntentState.REFUNDED) {
+                failure = new PaymentFailure(PaymentFailure.Reason.NOT_CONFIRMED, "the payment"
+                        + " of sale '" + key.saleId() + "' was reversed; the customer is not"
+                        + " charged; start a new sale");
+            }
+        }
+        if (committed) {
+            // The key is taken: this writes nothing and answers the committed sale (a replay).
+            return record(command, sale, orderId, fingerprint, Optional.empty(), references);
+        }
+        if (open) {
+            return Future.succeededFuture(new CheckoutOutcome.PaymentPending(key));
+        }
+        return Future.succeededFuture(new CheckoutOutcome.PaymentFailed(key, failure));
     }
 
     /** After a failed record: release the hold only once the sale can never commit. */
@@ -306,7 +503,8 @@ public final class CheckoutService {
         PointsWallet wallet = new PointsWallet(hot.lots());
         long storedValueFen = hot.storedValueFen();
         List<String> heldCoupons = List.of();
-        if (hold.isPresent() && !"R".equals(hold.get().state())) {
+        if (hold.isPresent() && !"R".equals(hold.get().state())
+                && hold.get().generation().equals(hot.generation())) {
             wallet = wallet.restore(hold.get().draws(), hold.get().points());
             storedValueFen += hold.get().storedValueFen();
             heldCoupons = hold.get().couponIds();
@@ -328,7 +526,8 @@ public final class CheckoutService {
     }
 
     private SalesLedger.SaleRecord saleRecord(CheckoutCommand command, CompletedSale sale,
-            UUID orderId, String fingerprint, Optional<MemberEffects> member) {
+            UUID orderId, String fingerprint, Optional<MemberEffects> member,
+            List<String> references) {
         var basket = sale.quote().basket();
         List<CommittedSale.Line> saleLines = new ArrayList<>(basket.lines().size());
         List<SalesLedger.RecordedLine> recordedLines = new ArrayList<>(basket.lines().size());
@@ -347,7 +546,7 @@ public final class CheckoutService {
             Tender tender = tenders.get(index);
             recordedTenders.add(new SalesLedger.RecordedTender(index + 1, tender.kind().name(),
                     tender.amount().amountMinor(), tender.received().amountMinor(),
-                    referenceOf(command, tender, index)));
+                    referenceOf(command, references, tender, index)));
         }
         long earned = member.map(MemberEffects::pointsEarned).orElse(0L);
         long redeemed = member.map(MemberEffects::pointsRedeemed).orElse(0L);
@@ -365,11 +564,12 @@ public final class CheckoutService {
      * The command's reference for a settled tender. The core returns the tenders it settled in
      * the order they were given, so the index matches; a mismatch would be a bug.
      */
-    private static String referenceOf(CheckoutCommand command, Tender tender, int index) {
+    private static String referenceOf(CheckoutCommand command, List<String> references,
+            Tender tender, int index) {
         if (!command.tenders().get(index).equals(tender)) {
             throw new IllegalStateException("settled tenders must keep the request's order");
         }
-        return command.tenderReferences().get(index);
+        return references.get(index);
     }
 
     private ZonedDateTime storeTime(String storeId) {

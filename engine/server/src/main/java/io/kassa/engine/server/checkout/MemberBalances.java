@@ -61,6 +61,17 @@ public interface MemberBalances {
     /** Moves lots' expiries later (birthday extension of {@code year}); never earlier. */
     Future<Integer> extendLots(String memberId, int year, Map<String, LocalDate> newExpiries);
 
+    /**
+     * Drops a member's hot copy after an administrative change committed in PostgreSQL, so that
+     * the next use loads the truth; refused ({@link InvalidateResult#BUSY}) while the member
+     * has points, stored value or a coupon held by a sale in flight. Idempotent.
+     */
+    default Future<InvalidateResult> invalidate(String memberId) {
+        return Future.failedFuture(new UnsupportedOperationException("invalidate"));
+    }
+
+    enum InvalidateResult { INVALIDATED, NOT_LOADED, BUSY }
+
     /** The member's state as the hot copy holds it, or empty when not loaded. */
     Future<Optional<HotMember>> read(String memberId);
 
@@ -80,9 +91,10 @@ public interface MemberBalances {
      * A hold as it stands.
      *
      * @param state H (held), C (committed) or R (released)
+     * @param generation the hot copy's generation the hold was placed in
      */
     record HoldView(String state, long points, long storedValueFen, List<LotDraw> draws,
-            List<String> couponIds) {
+            List<String> couponIds, String generation) {
 
         public HoldView {
             draws = List.copyOf(draws);

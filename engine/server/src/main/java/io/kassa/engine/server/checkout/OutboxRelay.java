@@ -62,6 +62,8 @@ public final class OutboxRelay {
     public static final String KIND_COMMIT_HOLD = "COMMIT_HOLD";
     public static final String KIND_EXPIRE_LOTS = "EXPIRE_LOTS";
     public static final String KIND_EXTEND_LOTS = "EXTEND_LOTS";
+    /** An administrative change (admin API): the member's hot copy is dropped and reloaded. */
+    public static final String KIND_RELOAD_MEMBER = "RELOAD_MEMBER";
 
     private Future<Long> apply(Outbox.Pending row) {
         switch (row.kind()) {
@@ -83,6 +85,12 @@ public final class OutboxRelay {
                 return balances.extendLots(row.memberId(), row.payload().getInteger("year"),
                         expiries).map(extended -> row.outboxId());
             }
+            case KIND_RELOAD_MEMBER:
+                return balances.invalidate(row.memberId()).compose(result -> result
+                        == MemberBalances.InvalidateResult.BUSY
+                        ? Future.failedFuture(new IllegalStateException("member "
+                                + row.memberId() + " has a sale in flight; reload retried"))
+                        : Future.succeededFuture(row.outboxId()));
             default:
                 return Future.failedFuture(new IllegalStateException(
                         "outbox row " + row.outboxId() + " has unknown kind " + row.kind()));

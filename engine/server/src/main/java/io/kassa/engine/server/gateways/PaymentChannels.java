@@ -37,6 +37,12 @@ public final class PaymentChannels implements AutoCloseable {
 
     public static PaymentChannels create(Vertx vertx, ChannelCredentials credentials,
             ChannelSettings settings, Clock clock) {
+        return create(vertx, credentials, settings, clock, GatewayMetrics.NONE);
+    }
+
+    /** As above, with every gateway call's latency and outcome reported to {@code metrics}. */
+    public static PaymentChannels create(Vertx vertx, ChannelCredentials credentials,
+            ChannelSettings settings, Clock clock, GatewayMetrics metrics) {
         WebClient client = WebClient.create(vertx, new WebClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE,
                         settings.callTimeout().toMillis()))
@@ -46,22 +52,22 @@ public final class PaymentChannels implements AutoCloseable {
         Map<ChannelId, CircuitBreaker> breakers = new LinkedHashMap<>();
         credentials.wechatPay().ifPresent(wechat -> channels.put(ChannelId.WECHAT_PAY,
                 new WechatPayChannel(client, wechat, settings,
-                        calls(vertx, settings, breakers, ChannelId.WECHAT_PAY), clock)));
+                        calls(vertx, settings, breakers, ChannelId.WECHAT_PAY, metrics), clock)));
         credentials.alipay().ifPresent(alipay -> channels.put(ChannelId.ALIPAY,
                 new AlipayChannel(client, alipay, settings,
-                        calls(vertx, settings, breakers, ChannelId.ALIPAY), clock)));
+                        calls(vertx, settings, breakers, ChannelId.ALIPAY, metrics), clock)));
         credentials.unionPay().ifPresent(unionPay -> channels.put(ChannelId.UNIONPAY,
                 new UnionPayChannel(client, unionPay, settings,
-                        calls(vertx, settings, breakers, ChannelId.UNIONPAY), clock)));
+                        calls(vertx, settings, breakers, ChannelId.UNIONPAY, metrics), clock)));
         return new PaymentChannels(client, Map.copyOf(channels), Map.copyOf(breakers));
     }
 
     private static ChannelCalls calls(Vertx vertx, ChannelSettings settings,
-            Map<ChannelId, CircuitBreaker> breakers, ChannelId channel) {
+            Map<ChannelId, CircuitBreaker> breakers, ChannelId channel, GatewayMetrics metrics) {
         CircuitBreaker breaker = new CircuitBreaker(settings.breakerFailureThreshold(),
                 settings.breakerOpenDuration(), System::nanoTime);
         breakers.put(channel, breaker);
-        return new ChannelCalls(vertx, settings, breaker);
+        return new ChannelCalls(vertx, settings, breaker, channel.name(), metrics);
     }
 
     public Optional<PaymentChannel> channel(ChannelId id) {

@@ -7,8 +7,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
 /**
- * The engine's HTTP port: the gateways' callbacks now; the admin API, metrics and health
- * checks will mount on the same router.
+ * The engine's HTTP port: the gateways' callbacks, and on the same router whatever else the
+ * engine serves (metrics, health, the ops dashboard, the admin API: see {@link OpsRoutes} and
+ * {@code http/admin}).
  */
 public final class HttpEndpoint {
 
@@ -20,8 +21,15 @@ public final class HttpEndpoint {
 
     public static Future<HttpServer> start(Vertx vertx, String host, int port,
             CallbackRoutes callbacks) {
+        return start(vertx, host, port, callbacks, router -> { });
+    }
+
+    /** As above, with {@code routes} mounting more on the same router. */
+    public static Future<HttpServer> start(Vertx vertx, String host, int port,
+            CallbackRoutes callbacks, java.util.function.Consumer<Router> routes) {
         Router router = Router.router(vertx);
         callbacks.mount(router);
+        routes.accept(router);
         return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
                         .setMaxHeaderSize(HEADER_BYTES_MAX))
                 .requestHandler(router)

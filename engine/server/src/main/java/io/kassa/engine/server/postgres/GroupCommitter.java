@@ -33,6 +33,18 @@ final class GroupCommitter<I, O> {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
 
+    /**
+     * Items per flushed batch. Recorded in Micrometer's global registry, to which the engine's
+     * metrics add their Prometheus registry (io.kassa.engine.server.metrics.KassaMetrics): the
+     * committer is deep inside the ledger adapter, where no recorder is passed down.
+     */
+    private static final io.micrometer.core.instrument.DistributionSummary BATCH_SIZES =
+            io.micrometer.core.instrument.DistributionSummary
+                    .builder("kassa.group.commit.batch.size")
+                    .description("Items written per group-commit transaction")
+                    .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
+                    .register(io.micrometer.core.instrument.Metrics.globalRegistry);
+
     private final Context context;
     private final int batchMax;
     private final int flushesInFlightMax;
@@ -83,6 +95,7 @@ final class GroupCommitter<I, O> {
     }
 
     private Future<Void> write(List<Pending<I, O>> batch) {
+        BATCH_SIZES.record(batch.size());
         List<I> items = new ArrayList<>(batch.size());
         for (Pending<I, O> pending : batch) {
             items.add(pending.item());

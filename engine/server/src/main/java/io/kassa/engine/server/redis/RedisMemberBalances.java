@@ -39,6 +39,7 @@ public final class RedisMemberBalances implements MemberBalances {
     private final RedisScript read = RedisScript.fromResource("read");
     private final RedisScript expire = RedisScript.fromResource("expire");
     private final RedisScript extend = RedisScript.fromResource("extend");
+    private final RedisScript invalidate = RedisScript.fromResource("invalidate");
 
     public RedisMemberBalances(RedisAPI redis) {
         this.redis = redis;
@@ -123,7 +124,7 @@ public final class RedisMemberBalances implements MemberBalances {
     @Override
     public Future<Optional<HoldView>> hold(String memberId, String holdId) {
         return redis.hmget(List.of(holdKeys(memberId, holdId).get(4), "st", "pts", "sv",
-                "draws", "cpn")).map(reply -> {
+                "draws", "cpn", "gen")).map(reply -> {
                     if (reply.get(0) == null) {
                         return Optional.<HoldView>empty();
                     }
@@ -131,7 +132,8 @@ public final class RedisMemberBalances implements MemberBalances {
                     return Optional.of(new HoldView(reply.get(0).toString(),
                             longOf(reply.get(1)), longOf(reply.get(2)),
                             parseDraws(reply.get(3) == null ? "" : reply.get(3).toString()),
-                            coupons.isEmpty() ? List.of() : List.of(coupons.split(","))));
+                            coupons.isEmpty() ? List.of() : List.of(coupons.split(",")),
+                            reply.get(5) == null ? "" : reply.get(5).toString()));
                 });
     }
 
@@ -244,6 +246,12 @@ public final class RedisMemberBalances implements MemberBalances {
             arguments.add(Long.toString(expiry.toEpochDay()));
         });
         return extend.run(redis, memberKeys(memberId), arguments).map(Response::toInteger);
+    }
+
+    @Override
+    public Future<InvalidateResult> invalidate(String memberId) {
+        return invalidate.run(redis, memberKeys(memberId), List.of())
+                .map(reply -> InvalidateResult.valueOf(reply.get(0).toString()));
     }
 
     /** Parses "lotId=points=expiryDay=earnedDay=birthdayYear;..." as written by reserve.lua. */

@@ -452,6 +452,14 @@ final class TerminalConnection implements PushOutbox.Sink {
         } else if (outcome instanceof CheckoutOutcome.Rejected rejected) {
             sendError(requestId, WireMapping.errorCode(rejected.rejection().code()),
                     rejected.rejection().explanation(), false);
+        } else if (outcome instanceof CheckoutOutcome.PaymentPending pending) {
+            send(Envelope.newBuilder().setRequestId(requestId)
+                    .setCheckoutResponse(WireMapping.paymentPending(pending.key().saleId(),
+                            "CNY"))
+                    .build());
+        } else if (outcome instanceof CheckoutOutcome.PaymentFailed failed) {
+            sendError(requestId, WireMapping.errorCode(failed.failure()),
+                    failed.failure().explanation(), false);
         } else if (outcome instanceof CheckoutOutcome.Abandoned abandoned) {
             sendError(requestId, ErrorCode.SALE_ABANDONED, "sale id '"
                     + abandoned.key().saleId() + "' was abandoned (its hold expired);"

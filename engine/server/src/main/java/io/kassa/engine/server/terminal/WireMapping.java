@@ -68,7 +68,10 @@ final class WireMapping {
         List<String> references = new ArrayList<>(request.getTendersCount());
         for (io.kassa.protocol.v1.Tender tender : request.getTendersList()) {
             tenders.add(tender(tender, currency));
-            references.add(tender.getApprovalCode());
+            // A scanned code travels as the tender's reference into the checkout, which routes
+            // it and records the merchant order number in its place, never the code itself.
+            references.add(tender.getPaymentCode().isEmpty() ? tender.getApprovalCode()
+                    : tender.getPaymentCode());
         }
         return new CheckoutCommand(new SaleKey(storeId, terminalId, request.getSaleId()),
                 currency, lines(request.getLinesList(), currency), names, tenders,
@@ -92,6 +95,12 @@ final class WireMapping {
                 return new Tender(TenderKind.STORED_VALUE, amount, amount);
             case POINTS:
                 return new Tender(TenderKind.POINTS, amount, amount);
+            case WECHAT_PAY:
+                return new Tender(TenderKind.WECHAT_PAY, amount, amount);
+            case ALIPAY:
+                return new Tender(TenderKind.ALIPAY, amount, amount);
+            case UNIONPAY_QR:
+                return new Tender(TenderKind.UNIONPAY_QR, amount, amount);
             default:
                 throw ProtocolException.recoverable(ErrorCode.UNSUPPORTED_TENDER,
                         "tender type " + tender.getType() + " is not accepted");
@@ -164,6 +173,52 @@ final class WireMapping {
                     line.discount(), line.net()));
         }
         return response.build();
+    }
+
+    /** The answer to a checkout whose payment is still being resolved. */
+    static CheckoutResponse paymentPending(String saleId, String currency) {
+        return CheckoutResponse.newBuilder().setSaleId(saleId)
+                .setStatus(CheckoutStatus.PAYMENT_PENDING).setCurrency(currency).build();
+    }
+
+    static ErrorCode errorCode(io.kassa.engine.server.checkout.PaymentFailure failure) {
+        switch (failure.reason()) {
+            case CODE_INVALID:
+                return ErrorCode.PAYMENT_CODE_INVALID;
+            case DECLINED:
+                return ErrorCode.PAYMENT_DECLINED;
+            case CHANNEL_UNAVAILABLE:
+                return ErrorCode.PAYMENT_CHANNEL_UNAVAILABLE;
+            default:
+                return ErrorCode.PAYMENT_NOT_CONFIRMED;
+        }
+    }
+
+    /**
+     * The push that tells a terminal how a checkout answered "payment pending" ended; empty
+     * for outcomes that are not final (a pending again).
+     */
+    static java.util.Optional<io.kassa.protocol.v1.PaymentUpdate> paymentUpdate(
+            io.kassa.engine.server.checkout.SaleKey key,
+            io.kassa.engine.server.checkout.CheckoutOutcome outcome) {
+        var update = io.kassa.protocol.v1.PaymentUpdate.newBuilder().setSaleId(key.saleId());
+        if (outcome instanceof io.kassa.engine.server.checkout.CheckoutOutcome.Committed
+                committed) {
+            return java.util.Optional.of(update.setStatus(CheckoutStatus.COMMITTED)
+                    .setCheckout(checkoutResponse(committed.sale(), true)).build());
+        }
+        if (outcome instanceof io.kassa.engine.server.checkout.CheckoutOutcome.PaymentFailed
+                failed) {
+            return java.util.Optional.of(update.setStatus(CheckoutStatus.PAYMENT_FAILED)
+                    .setErrorCode(errorCode(failed.failure()))
+                    .setMessage(failed.failure().explanation()).build());
+        }
+        if (outcome instanceof io.kassa.engine.server.checkout.CheckoutOutcome.Abandoned) {
+            return java.util.Optional.of(update.setStatus(CheckoutStatus.PAYMENT_FAILED)
+                    .setErrorCode(ErrorCode.SALE_ABANDONED)
+                    .setMessage("the sale was abandoned; the customer is not charged").build());
+        }
+        return java.util.Optional.empty();
     }
 
     private static io.kassa.protocol.v1.PricedLine pricedLine(int lineNumber, String sku,

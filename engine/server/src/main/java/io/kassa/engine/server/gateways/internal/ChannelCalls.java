@@ -1,6 +1,7 @@
 package io.kassa.engine.server.gateways.internal;
 
 import io.kassa.engine.server.gateways.ChannelSettings;
+import io.kassa.engine.server.gateways.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -39,11 +40,21 @@ public final class ChannelCalls {
     private final Vertx vertx;
     private final ChannelSettings settings;
     private final CircuitBreaker breaker;
+    private final String channel;
+    private final GatewayMetrics metrics;
 
     public ChannelCalls(Vertx vertx, ChannelSettings settings, CircuitBreaker breaker) {
+        this(vertx, settings, breaker, "unnamed", GatewayMetrics.NONE);
+    }
+
+    /** With each call's latency and outcome reported to {@code metrics} under {@code channel}. */
+    public ChannelCalls(Vertx vertx, ChannelSettings settings, CircuitBreaker breaker,
+            String channel, GatewayMetrics metrics) {
         this.vertx = vertx;
         this.settings = settings;
         this.breaker = breaker;
+        this.channel = channel;
+        this.metrics = metrics;
     }
 
     public CircuitBreaker breaker() {
@@ -58,8 +69,10 @@ public final class ChannelCalls {
     public Future<Exchange> send(HttpRequest<Buffer> request, Buffer body, Duration timeout,
             Predicate<Answered> troubled) {
         if (!breaker.tryAcquire()) {
+            metrics.callFinished(channel, "circuit_open", 0);
             return Future.succeededFuture(new CircuitOpen());
         }
+        long startedNanos = System.nanoTime();
         request.timeout(timeout.toMillis());
         return request.sendBuffer(body).<Exchange>map(response -> new Answered(
                 response.statusCode(), response.headers(),
@@ -67,6 +80,8 @@ public final class ChannelCalls {
                 .otherwise(failure -> new NoAnswer(failure.getClass().getSimpleName() + ": "
                         + failure.getMessage()))
                 .onSuccess(exchange -> {
+                    metrics.callFinished(channel, exchange instanceof Answered ? "answered"
+                            : "no_answer", System.nanoTime() - startedNanos);
                     if (exchange instanceof Answered answered && !troubled.test(answered)) {
                         breaker.recordSuccess();
                     } else {
