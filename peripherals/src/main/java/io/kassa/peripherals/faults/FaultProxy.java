@@ -50,10 +50,22 @@ public final class FaultProxy {
     /** Listens on a free loopback port and forwards to {@code upstreamHost:upstreamPort}. */
     public static Future<FaultProxy> start(Vertx vertx, String upstreamHost, int upstreamPort) {
         FaultProxy proxy = new FaultProxy(vertx, upstreamHost, upstreamPort);
+        // A concrete port, never 0: Vert.x shares one listening socket among the servers of an
+        // instance that all ask for port 0 on the same host, which would hand the proxy's
+        // connections to whichever server shares it.
         proxy.server = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1")
-                .setPort(0).setTcpNoDelay(true));
+                .setPort(freeLoopbackPort()).setTcpNoDelay(true));
         proxy.server.connectHandler(proxy::accept);
         return proxy.server.listen().map(listening -> proxy);
+    }
+
+    private static int freeLoopbackPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no free loopback port", e);
+        }
     }
 
     public int port() {

@@ -73,31 +73,52 @@ class FaultProxyTest {
 
     @Test
     void resetClosesOpenConnections() throws Exception {
-        NetSocket socket = connect();
-        Promise<Void> closed = Promise.promise();
-        socket.closeHandler(ignored -> closed.tryComplete());
-        awaitCondition(() -> proxy.openSockets() == 2);
-        proxy.resetAll();
-        await(closed.future());
+        try (java.net.Socket socket = blockingConnect()) {
+            awaitCondition(() -> proxy.openSockets() == 2);
+            proxy.resetAll();
+            assertThat(closedByPeer(socket)).isTrue();
+        }
     }
 
     @Test
     void cutOffClosesAfterTheBytes() throws Exception {
         proxy.cutAfterBytes(4);
-        NetSocket socket = connect();
-        Promise<Void> closed = Promise.promise();
-        socket.closeHandler(ignored -> closed.tryComplete());
-        socket.write("12345678");
-        await(closed.future());
+        try (java.net.Socket socket = blockingConnect()) {
+            socket.getOutputStream().write("12345678".getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(closedByPeer(socket)).isTrue();
+        }
     }
 
     @Test
     void refusedConnectionsCloseAtOnce() throws Exception {
         proxy.refuse(true);
-        NetSocket socket = connect();
-        Promise<Void> closed = Promise.promise();
-        socket.closeHandler(ignored -> closed.tryComplete());
-        await(closed.future());
+        try (java.net.Socket socket = blockingConnect()) {
+            assertThat(closedByPeer(socket)).isTrue();
+        }
+    }
+
+    /** A plain blocking socket: its end of stream cannot be missed the way a late handler can. */
+    private java.net.Socket blockingConnect() throws java.io.IOException {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", proxy.port());
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    /** True when the peer closed (end of stream or reset); false if it stays silent. */
+    private static boolean closedByPeer(java.net.Socket socket) throws java.io.IOException {
+        try {
+            java.io.InputStream input = socket.getInputStream();
+            int read;
+            do {
+                read = input.read();
+            } while (read != -1);
+            return true;
+        } catch (java.net.SocketTimeoutException silent) {
+            return false;
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
     }
 
     private NetSocket connect() throws Exception {
