@@ -221,7 +221,7 @@ function render(snapshot, point, committed) {
 function paymentSuccess(snapshot) {
   const entries = [];
   const sources = [
-    [snapshot.payments, 'paid'], [snapshot.gatewayCalls, 'answered'],
+    [snapshot.payments, 'succeeded'], [snapshot.gatewayCalls, 'answered'],
     [snapshot.callbacks, 'accepted'],
   ];
   const channels = new Set(sources.flatMap(([source]) => Object.keys(source || {})));
@@ -230,8 +230,9 @@ function paymentSuccess(snapshot) {
       const counts = (source || {})[channel];
       const total = sum(counts);
       if (total > 0) {
-        const percent = (100 * ((counts[success] || 0) + (success === 'accepted'
-          ? counts.duplicate || 0 : 0))) / total;
+        const succeeded = (counts[success] || 0) + (success === 'accepted'
+          ? counts.duplicate || 0 : success === 'succeeded' ? counts.paid || 0 : 0);
+        const percent = (100 * succeeded) / total;
         entries.push([channel, percent, percent >= 99 ? '#3fb950'
           : percent >= 95 ? '#d29922' : '#f85149']);
         break;

@@ -113,7 +113,7 @@ class PosSimulatorTest {
 
         peer.connections().forEach(ScriptedPeer.Connection::close);
 
-        Awaitility.await().atMost(Duration.ofSeconds(5))
+        Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> peer.connectionsAccepted() == 12
                         && simulator.stats().terminalsConnected() == 6);
         long completedAfterReconnect = simulator.stats().completed();

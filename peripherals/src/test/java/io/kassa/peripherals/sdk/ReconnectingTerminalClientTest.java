@@ -133,16 +133,16 @@ class ReconnectingTerminalClientTest {
 
         peer.connections().get(0).send(TerminalClientAuthenticationTest.push(1));
         peer.connections().get(0).send(TerminalClientAuthenticationTest.push(2));
-        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 2);
         peer.connections().get(0).close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> client.connections() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.connections() == 2);
 
         List<Envelope> hellos = peer.received(Envelope.BodyCase.HELLO);
         assertThat(hellos.get(1).getHello().getLastPushSequenceSeen()).isEqualTo(2);
         // A resend of 2 is dropped, 3 is new.
         peer.connections().get(1).send(TerminalClientAuthenticationTest.push(2));
         peer.connections().get(1).send(TerminalClientAuthenticationTest.push(3));
-        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 3);
         assertThat(handled).containsExactly(1L, 2L, 3L);
         await(client.close());
     }

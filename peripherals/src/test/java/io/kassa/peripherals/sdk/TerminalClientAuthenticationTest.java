@@ -156,7 +156,7 @@ class TerminalClientAuthenticationTest {
         connection.send(Envelope.newBuilder().setPush(Push.newBuilder().setSequence(9)
                 .setGap(PushGap.newBuilder().setFirstSequence(3))).build());
 
-        await().atMost(Duration.ofSeconds(5)).until(() ->
+        await().atMost(Duration.ofSeconds(30)).until(() ->
                 peer.received(Envelope.BodyCase.PUSH_ACK).size() == 4);
         assertThat(handled).containsExactly(1L, 2L, 9L);
         assertThat(peer.received(Envelope.BodyCase.PUSH_ACK)).extracting(
@@ -174,7 +174,7 @@ class TerminalClientAuthenticationTest {
 
         peer.connections().get(0).send(push(1));
 
-        await().atMost(Duration.ofSeconds(5)).until(client::isDraining);
+        await().atMost(Duration.ofSeconds(30)).until(client::isDraining);
     }
 
     @Test

@@ -65,6 +65,15 @@ public interface AdminStore {
 
     Future<Void> createApiKey(StoredKey key, Audit audit);
 
+    /** Every key (no hashes), oldest first. */
+    Future<List<StoredKey>> apiKeys();
+
+    /** Disables a key at once; false when there is no such key. */
+    Future<Boolean> disableApiKey(String keyId, Audit audit);
+
+    /** The stored-value bonus rules: threshold and bonus in fen, ascending. */
+    Future<List<long[]>> bonusRules();
+
     Future<Member> registerMember(NewMember member, Optional<NewLot> registrationLot,
             Audit audit);
 

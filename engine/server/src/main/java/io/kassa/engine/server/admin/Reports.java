@@ -39,9 +39,10 @@ public interface Reports {
     Future<JsonObject> rfm(Instant asOf, int windowDays, int dormantDays, int limit);
 
     /**
-     * Members of {@code storeIds} (home store) whose last purchase is older than
-     * {@code dormantDays} before {@code asOf}, or who never bought since registering that long
-     * ago: at most {@code limit} ids.
+     * Members of {@code storeIds} (home store) who are dormant on {@code asOf}: no purchase in
+     * the last {@code dormantDays} (or none since registering that long ago), or spending in
+     * that period under half their average for such a period over the last four: at most
+     * {@code limit} ids.
      */
     Future<java.util.List<String>> dormantMembers(java.util.Set<String> storeIds, Instant asOf,
             int dormantDays, int limit);

@@ -26,6 +26,10 @@ public interface CheckoutMetrics {
             long elapsedNanos) {
     }
 
+    /** One quote answered (or failed as an operating failure) after {@code elapsedNanos}. */
+    default void quoteFinished(String storeId, boolean succeeded, long elapsedNanos) {
+    }
+
     /** The reconciler compared the hot copy with the ledger and found this many differences. */
     default void reconcilerDifferences(int differences) {
     }
@@ -38,7 +42,11 @@ public interface CheckoutMetrics {
     default void lotsExpired(int lots) {
     }
 
-    /** A payment on {@code channel} ended with {@code outcome} (paid, failed, unknown, ...). */
+    /**
+     * A payment on {@code channel} ended with {@code outcome} ({@code paid}, or the failure's
+     * reason) {@code elapsedNanos} after it began. Latency only: payments are counted by
+     * outcome from PostgreSQL's intents (kassa_payments_total).
+     */
     default void paymentFinished(String channel, String outcome, long elapsedNanos) {
     }
 

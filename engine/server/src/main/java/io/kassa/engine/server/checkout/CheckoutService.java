@@ -112,13 +112,16 @@ public final class CheckoutService {
 
     /** Prices a basket for a customer; reads only. */
     public Future<Decision<Quote>> quote(QuoteCommand command) {
+        long startedNanos = System.nanoTime();
         ZonedDateTime at = storeTime(command.storeId());
         return memberContext(command.memberCode(), at, Optional.empty())
                 .map(member -> member.then(context -> QuoteEngine.quote(rules,
                         new QuoteRequest(command.storeId(), at, command.lines(),
                                 context.map(MemberContext::snapshot),
                                 context.map(MemberContext::coupons).orElse(List.of()),
-                                command.pointsWish()))));
+                                command.pointsWish()))))
+                .andThen(result -> metrics.quoteFinished(command.storeId(), result.succeeded(),
+                        System.nanoTime() - startedNanos));
     }
 
     /** Where checkout outcomes and latencies are reported; nothing is by default. */

@@ -190,6 +190,26 @@ public final class KassaMetrics implements CheckoutMetrics, GatewayMetrics, Auto
     }
 
     @Override
+    public void quoteFinished(String storeId, boolean succeeded, long elapsedNanos) {
+        Timer.builder("kassa.quote").tags("outcome", succeeded ? "answered" : "failed")
+                .description("Quote latency at the orchestration")
+                .publishPercentileHistogram().register(registry)
+                .record(elapsedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Payments resolved by channel and final state, as the intent sampler found them. */
+    public void paymentsResolved(String channel, String state, long count) {
+        Counter.builder("kassa.payments").tags("channel", channel, "outcome", state)
+                .description("Payments by channel and outcome").register(registry)
+                .increment(count);
+        if ("reversed".equals(state) || "refunded".equals(state)) {
+            Counter.builder("kassa.payments.reversed").tags("channel", channel, "reason", state)
+                    .description("Payments reversed or cancelled").register(registry)
+                    .increment(count);
+        }
+    }
+
+    @Override
     public void reconcilerDifferences(int differences) {
         reconcilerDifferences.set(differences);
         if (differences > 0) {
@@ -228,13 +248,17 @@ public final class KassaMetrics implements CheckoutMetrics, GatewayMetrics, Auto
                 .increment(count);
     }
 
+    /**
+     * The latency of a payment from intent to final answer. The count by outcome is
+     * {@code kassa_payments_total}, read from PostgreSQL by the sampler, not counted here.
+     */
     @Override
     public void paymentFinished(String channel, String outcome, long elapsedNanos) {
-        Counter.builder("kassa.payments").tags("channel", channel, "outcome", outcome)
-                .description("Payments by channel and outcome").register(registry).increment();
-        Timer.builder("kassa.payment").tags("channel", channel).publishPercentileHistogram()
-                .register(registry).record(elapsedNanos, TimeUnit.NANOSECONDS);
-        if (!"paid".equals(outcome)) {
+        Timer.builder("kassa.payment").tags("channel", channel, "outcome", outcome)
+                .description("Payment latency from intent to final answer")
+                .publishPercentileHistogram().register(registry)
+                .record(elapsedNanos, TimeUnit.NANOSECONDS);
+        if (!"paid".equals(outcome) && !"succeeded".equals(outcome)) {
             error("payment", channel + ": " + outcome);
         }
     }

@@ -32,10 +32,12 @@ import org.slf4j.LoggerFactory;
  * Does the I/O behind the gauges, on the engine's timers and never on a scrape: every second it
  * probes PostgreSQL and Redis, counts the holds outstanding and renders the dashboard's
  * snapshot; every few seconds it reads what the ledger recorded since the last look (points
- * expired, coupons redeemed by template), through indexed time ranges.
+ * expired, coupons redeemed by template, payment intents resolved by channel and state) and
+ * how many payment intents are unknown right now, through indexed reads.
  *
- * <p>The ledger-derived counters are chain-wide (any node's sales and expiry runs), counted from
- * this node's start: aggregate them across nodes with {@code max}, not {@code sum}.
+ * <p>The ledger-derived counters are chain-wide (any node's sales, payments and expiry runs),
+ * counted from this node's start: aggregate them across nodes with {@code max}, not
+ * {@code sum}.
  */
 public final class OpsSampler implements AutoCloseable {
 
@@ -65,6 +67,15 @@ public final class OpsSampler implements AutoCloseable {
              where o.committed_at > $1 and o.committed_at <= $2
              group by c.template_id""";
 
+    private static final String INTENTS_RESOLVED_SINCE = """
+            select channel, state, count(*) as intents from payment_intent
+             where resolved_at > $1 and resolved_at <= $2
+             group by channel, state""";
+
+    private static final String INTENTS_UNKNOWN = """
+            select count(*) as intents from payment_intent
+             where state in ('unknown', 'querying')""";
+
     private final Vertx vertx;
     private final Pool pool;
     private final RedisAPI redis;
@@ -77,6 +88,7 @@ public final class OpsSampler implements AutoCloseable {
     private Instant ledgerReadUpTo;
     private volatile JsonObject snapshot = new JsonObject();
     private boolean ledgerSampling;
+    private volatile boolean closed;
 
     public OpsSampler(Vertx vertx, Pool pool, RedisAPI redis, KassaMetrics metrics, Clock clock,
             BooleanSupplier hotCopySettled) {
@@ -143,9 +155,25 @@ public final class OpsSampler implements AutoCloseable {
             }
             return null;
         });
-        return Future.all(expired, coupons).<Void>mapEmpty()
+        Future<Void> payments = pool.preparedQuery(INTENTS_RESOLVED_SINCE).execute(range)
+                .map(rows -> {
+                    for (Row row : rows) {
+                        metrics.paymentsResolved(row.getString("channel"),
+                                row.getString("state"), row.getLong("intents"));
+                    }
+                    return null;
+                });
+        Future<Void> unknown = pool.query(INTENTS_UNKNOWN).execute().map(rows -> {
+            metrics.unknownIntents(rows.iterator().next().getLong("intents"));
+            return null;
+        });
+        return Future.all(expired, coupons, payments, unknown).<Void>mapEmpty()
                 .onSuccess(done -> ledgerReadUpTo = to)
-                .onFailure(error -> log.warn("ledger sample failed", error))
+                .onFailure(error -> {
+                    if (!closed) {
+                        log.warn("ledger sample failed", error);
+                    }
+                })
                 .andThen(done -> ledgerSampling = false);
     }
 
@@ -250,6 +278,7 @@ public final class OpsSampler implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         vertx.cancelTimer(sampleTimer);
         vertx.cancelTimer(ledgerTimer);
     }

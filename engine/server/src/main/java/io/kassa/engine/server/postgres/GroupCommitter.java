@@ -94,13 +94,23 @@ final class GroupCommitter<I, O> {
         }
     }
 
+    /** How long a batch's transaction takes, from handing it to the writer to its answer. */
+    private static final io.micrometer.core.instrument.Timer COMMIT_SECONDS =
+            io.micrometer.core.instrument.Timer.builder("kassa.group.commit")
+                    .description("Group-commit transaction latency")
+                    .publishPercentileHistogram()
+                    .register(io.micrometer.core.instrument.Metrics.globalRegistry);
+
     private Future<Void> write(List<Pending<I, O>> batch) {
         BATCH_SIZES.record(batch.size());
+        long startedNanos = System.nanoTime();
         List<I> items = new ArrayList<>(batch.size());
         for (Pending<I, O> pending : batch) {
             items.add(pending.item());
         }
         return invoke(items).transform(result -> {
+            COMMIT_SECONDS.record(System.nanoTime() - startedNanos,
+                    java.util.concurrent.TimeUnit.NANOSECONDS);
             if (result.succeeded()) {
                 List<O> outputs = result.result();
                 if (outputs.size() != batch.size()) {

@@ -114,6 +114,50 @@ public final class PgAdminStore implements AdminStore {
     }
 
     @Override
+    public Future<List<StoredKey>> apiKeys() {
+        return pool.query("select * from admin_api_key order by created_at, key_id").execute()
+                .map(rows -> {
+                    List<StoredKey> keys = new ArrayList<>();
+                    for (Row row : rows) {
+                        keys.add(new StoredKey(row.getString("key_id"), new byte[0],
+                                row.getString("name"), ApiRole.valueOf(row.getString("role")),
+                                Set.of(row.getArrayOfStrings("store_ids")),
+                                row.getBoolean("disabled")));
+                    }
+                    return keys;
+                });
+    }
+
+    @Override
+    public Future<Boolean> disableApiKey(String keyId, Audit audit) {
+        return pool.withTransaction(connection -> connection.preparedQuery(
+                        "update admin_api_key set disabled = true where key_id = $1"
+                                + " returning (select disabled from admin_api_key"
+                                + " where key_id = $1) as was_disabled")
+                .execute(Tuple.of(keyId)).compose(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return Future.succeededFuture(false);
+                    }
+                    boolean was = rows.iterator().next().getBoolean("was_disabled");
+                    return audit(connection, audit, "api-key", keyId,
+                            new JsonObject().put("disabled", was),
+                            new JsonObject().put("disabled", true)).map(true);
+                }));
+    }
+
+    @Override
+    public Future<List<long[]>> bonusRules() {
+        return pool.query("select threshold_fen, bonus_fen from stored_value_bonus_rule"
+                + " order by threshold_fen").execute().map(rows -> {
+                    List<long[]> rules = new ArrayList<>();
+                    for (Row row : rows) {
+                        rules.add(new long[] {row.getLong(0), row.getLong(1)});
+                    }
+                    return rules;
+                });
+    }
+
+    @Override
     public Future<Member> registerMember(NewMember member, Optional<NewLot> registrationLot,
             Audit audit) {
         return pool.withTransaction(connection -> connection.preparedQuery("""

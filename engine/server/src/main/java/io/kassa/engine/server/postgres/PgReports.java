@@ -79,13 +79,27 @@ public final class PgReports implements Reports {
                    (last_at < $1::timestamptz - make_interval(days => $3)) as dormant
               from scored order by member_id limit $4""";
 
+    /**
+     * Dormant: no purchase within {@code days} (or never, registered that long ago), or spending
+     * in the last {@code days} under half the average of such periods over the last four.
+     */
     private static final String DORMANT = """
             select m.member_id from member m
+              left join lateral (
+                  select max(o.committed_at) as last_at,
+                         coalesce(sum(o.payable_fen) filter (where o.committed_at
+                             > $2::timestamptz - make_interval(days => $3)), 0) as recent_fen,
+                         coalesce(sum(o.payable_fen) filter (where o.committed_at
+                             > $2::timestamptz - make_interval(days => 4 * $3)), 0) as four_fen
+                    from sales_order o
+                   where o.member_id = m.member_id and o.status = 'COMMITTED'
+                     and o.committed_at <= $2::timestamptz) spend on true
              where m.home_store_id = any($1::text[])
-               and coalesce((select max(o.committed_at) from sales_order o
-                              where o.member_id = m.member_id and o.status = 'COMMITTED'),
-                            m.registered_at) < $2::timestamptz - make_interval(days => $3)
+               and (coalesce(spend.last_at, m.registered_at)
+                        < $2::timestamptz - make_interval(days => $3)
+                    or 8 * spend.recent_fen < spend.four_fen)
              order by m.member_id limit $4""";
+
 
     private final Pool pool;
 

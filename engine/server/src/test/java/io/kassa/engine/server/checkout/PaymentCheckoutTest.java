@@ -206,7 +206,7 @@ class PaymentCheckoutTest {
                         code(Wallet.ALIPAY, TradePlan.userPaying(200)))));
 
         assertThat(outcome).isInstanceOf(CheckoutOutcome.Committed.class);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 await(fixture.hotCopy.member(member)).storedValueFen()).isEqualTo(7_000));
         assertChargedIffCommitted(sale);
     }

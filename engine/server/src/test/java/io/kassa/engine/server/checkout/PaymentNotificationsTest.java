@@ -51,7 +51,7 @@ class PaymentNotificationsTest {
                 code(TradePlan.success())))).isInstanceOf(CheckoutOutcome.Committed.class);
         String outTradeNo = fixture.intentsOf(sale).get(0).outTradeNo();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> fixture.count(
+        await().atMost(Duration.ofSeconds(30)).until(() -> fixture.count(
                 "select count(*) from payment_notification where out_trade_no = '"
                         + outTradeNo + "'") == 1 && deliveries(outTradeNo) >= 3);
         assertThat(fixture.simulator.deliveries()).filteredOn(delivery ->
@@ -78,7 +78,7 @@ class PaymentNotificationsTest {
         assertThat(await(fixture.buyWithCode(sale, 2_200, TenderKind.WECHAT_PAY,
                 code(TradePlan.userPayingForever())))).isInstanceOf(
                         CheckoutOutcome.PaymentPending.class);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !fixture.intentsOf(sale).get(0)
+        await().atMost(Duration.ofSeconds(30)).until(() -> !fixture.intentsOf(sale).get(0)
                 .state().isOpen());
         PaymentIntent reversed = fixture.intentsOf(sale).get(0);
         assertThat(reversed.state()).isEqualTo(IntentState.REVERSED);
@@ -107,9 +107,9 @@ class PaymentNotificationsTest {
         NotificationDelivery delivery = await(fixture.simulator.deliver(
                 fixture.simulator.notificationFor("wechatpay", outTradeNo)));
         assertThat(delivery.status()).isIn(200, 204);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !fixture.simulator
+        await().atMost(Duration.ofSeconds(30)).until(() -> !fixture.simulator
                 .trade("wechatpay", outTradeNo).orElseThrow().paid());
-        await().atMost(Duration.ofSeconds(5)).until(() -> fixture.intentsOf(late).get(0)
+        await().atMost(Duration.ofSeconds(30)).until(() -> fixture.intentsOf(late).get(0)
                 .moneyReturned());
     }
 
@@ -120,7 +120,7 @@ class PaymentNotificationsTest {
                 code(TradePlan.userPaying(600))));
         assertThat(first).isInstanceOf(CheckoutOutcome.PaymentPending.class);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.pushed.stream().anyMatch(
+        await().atMost(Duration.ofSeconds(30)).until(() -> fixture.pushed.stream().anyMatch(
                 outcome -> outcome instanceof CheckoutOutcome.Committed committed
                         && committed.sale().key().saleId().equals(sale)));
         assertThat(fixture.committed(sale)).isTrue();

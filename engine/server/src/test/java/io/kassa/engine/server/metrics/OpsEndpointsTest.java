@@ -67,6 +67,7 @@ class OpsEndpointsTest {
 
         try (DemoLoad load = new DemoLoad(engine).connect("S001", "S002")) {
             load.checkouts(10);
+            load.quotes(3);
             // A callback for a channel without keys: counted as channel_not_configured.
             assertThat(http.post("/callbacks/wechatpay", null, "{}").status()).isEqualTo(503);
             // A coupon redeemed by one of these orders, as the ledger sampler will find it.
@@ -84,9 +85,25 @@ class OpsEndpointsTest {
                           from member_row returning 1)
                     select count(*) from redeemed""");
 
+            // Payment intents as the lead's orchestration records them: one paid, one unknown.
+            TestServices.count(engine.schema(), """
+                    with intents as (
+                        insert into payment_intent (out_trade_no, store_id, terminal_id, sale_id,
+                            tender_number, attempt, channel, tender_kind, amount_fen, state,
+                            lease_until, created_at, sent_at, resolved_at, updated_at)
+                        values ('KOPS000001', 'S001', 'T1', 'pay-1', 1, 1, 'wechatpay',
+                                'WECHAT_PAY', 700, 'succeeded', now(), now(), now(), now(),
+                                now()),
+                               ('KOPS000002', 'S001', 'T1', 'pay-2', 1, 1, 'alipay', 'ALIPAY',
+                                900, 'unknown', now(), now(), now(), null, now())
+                        returning 1)
+                    select count(*) from intents""");
+
             await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250)).until(() ->
                     value(http.get("/metrics", null).body(),
-                            "kassa_coupons_redeemed_total{template=\"cut-100-20\"}") >= 1);
+                            "kassa_coupons_redeemed_total{template=\"cut-100-20\"}") >= 1
+                    && value(http.get("/metrics", null).body(), "kassa_payments_total{"
+                            + "channel=\"wechatpay\",outcome=\"succeeded\"}") >= 1);
             String after = http.get("/metrics", null).body();
 
             assertThat(sum(after, "kassa_checkouts_total", "outcome=\"committed\""))
@@ -108,9 +125,18 @@ class OpsEndpointsTest {
             assertThat(sum(after, "kassa_redis_probe_seconds_count", ""))
                     .isGreaterThan(sum(before, "kassa_redis_probe_seconds_count", ""));
             assertThat(value(after, "kassa_postgres_up")).isEqualTo(1);
+            assertThat(value(after, "kassa_payment_intents_unknown")).isEqualTo(1);
+            assertThat(sum(after, "kassa_quote_seconds_count", "outcome=\"answered\""))
+                    .isEqualTo(3);
+            assertThat(sum(after, "kassa_group_commit_seconds_count", "")).isPositive();
             // Vert.x's own meters share the registry: HTTP server requests, TCP connections.
             assertThat(after).contains("vertx_http_server_requests_total");
             assertThat(after).contains("vertx_net_server_active_connections");
+            // PostgreSQL and Redis command latency, per client, from Vert.x's client metrics.
+            assertThat(sum(after, "vertx_sql_processing_time_seconds_count", ""))
+                    .isGreaterThan(sum(before, "vertx_sql_processing_time_seconds_count", ""));
+            assertThat(sum(after, "vertx_redis_processing_time_seconds_count", ""))
+                    .isGreaterThan(sum(before, "vertx_redis_processing_time_seconds_count", ""));
 
             JsonObject snapshot = engine.engine().operations().sampler().snapshot();
             assertThat(snapshot.getJsonObject("checkouts").getDouble("committed"))

@@ -36,7 +36,8 @@ class PgReportsTest {
     /*
      * Window: October 2026.
      * Members: M1 (S001) 3 orders in October; M2 (S002) 1; M3 (S001) 1 in October, 1 in
-     * November; M4 (S001) no order, registered 2026-01-01; M5 (S002) last order 2026-07-01.
+     * November; M4 (S001) no order, registered 2026-01-01; M5 (S002) last order 2026-07-01;
+     * M6 (S002) 400.00 in March, 10.00 on November 1.
      * Coupons issued in October: C1 cut-100-20 redeemed by M1's order of 100.00 (discount
      * 20.00); C2 cut-100-20 available; C3 cash-5 redeemed by M2's order of 120.00 (discount
      * 30.00); C4 cash-5 void. C5 (issued in September, redeemed) is outside the window.
@@ -55,7 +56,7 @@ class PgReportsTest {
                     insert into member (member_id, member_code, home_store_id, registered_at)
                     values ('M1', 'c1', 'S001', '2026-01-01'), ('M2', 'c2', 'S002', '2026-01-01'),
                            ('M3', 'c3', 'S001', '2026-01-01'), ('M4', 'c4', 'S001', '2026-01-01'),
-                           ('M5', 'c5', 'S002', '2026-01-01')""");
+                           ('M5', 'c5', 'S002', '2026-01-01'), ('M6', 'c6', 'S002', '2026-01-01')""");
             order(sql, 1, "M1", "S001", "2026-10-03T10:00:00Z", 12_000, 2_000);
             order(sql, 2, "M1", "S001", "2026-10-10T10:00:00Z", 5_000, 0);
             order(sql, 3, "M1", "S001", "2026-10-20T10:00:00Z", 8_000, 0);
@@ -64,6 +65,8 @@ class PgReportsTest {
             order(sql, 6, "M3", "S001", "2026-11-05T10:00:00Z", 4_000, 0);
             order(sql, 7, null, "S001", "2026-10-06T10:00:00Z", 3_000, 0);
             order(sql, 8, "M5", "S002", "2026-07-01T10:00:00Z", 9_000, 1_000);
+            order(sql, 9, "M6", "S002", "2026-03-01T10:00:00Z", 40_000, 0);
+            order(sql, 10, "M6", "S002", "2026-11-01T10:00:00Z", 1_000, 0);
             coupon(sql, "C1", "cut-100-20", "M1", "REDEEMED", "2026-10-01T00:00:00Z", 1);
             coupon(sql, "C2", "cut-100-20", "M1", "AVAILABLE", "2026-10-02T00:00:00Z", 0);
             coupon(sql, "C3", "cash-5", "M2", "REDEEMED", "2026-10-03T00:00:00Z", 4);
@@ -182,9 +185,11 @@ class PgReportsTest {
     void dormantMembersHaveNoPurchaseWithinTheDormancyDays() throws Exception {
         Instant asOf = Instant.parse("2026-11-22T00:00:00Z");
         // 90 days before Nov 22 is Aug 24: M5 (last order Jul 1) and M4 (never; registered
-        // Jan 1) are dormant; M1, M2, M3 bought in October or November.
+        // Jan 1) are dormant; M1, M2, M3 bought in October or November and spent there all
+        // they spent in the year. M6 bought on Nov 1 too, but 10.00 against 410.00 in the last
+        // 360 days: 8 × 1,000 = 8,000 < 41,000, under half a quarter's average: dormant.
         assertThat(await(reports.dormantMembers(Set.of("S001", "S002"), asOf, 90, 100)))
-                .isEqualTo(List.of("M4", "M5"));
+                .isEqualTo(List.of("M4", "M5", "M6"));
         assertThat(await(reports.dormantMembers(Set.of("S001"), asOf, 90, 100)))
                 .isEqualTo(List.of("M4"));
     }
@@ -193,10 +198,10 @@ class PgReportsTest {
     void rfmScoresTheWindowsBuyers() throws Exception {
         JsonObject report = await(reports.rfm(Instant.parse("2026-11-22T00:00:00Z"), 365, 90,
                 100));
-        // Buyers in the year: M1, M2, M3, M5. M5 bought last on Jul 1: dormant.
+        // Buyers in the year: M1, M2, M3, M5, M6. M5 bought last on Jul 1: dormant.
         assertThat(report.getJsonArray("members").stream()
                 .map(member -> ((JsonObject) member).getString("memberId")))
-                .containsExactly("M1", "M2", "M3", "M5");
+                .containsExactly("M1", "M2", "M3", "M5", "M6");
         JsonObject m1 = report.getJsonArray("members").getJsonObject(0);
         assertThat(m1.getLong("orders")).isEqualTo(3);
         assertThat(m1.getLong("spentFen")).isEqualTo(10_000 + 5_000 + 8_000);

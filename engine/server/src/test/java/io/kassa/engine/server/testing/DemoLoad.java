@@ -63,6 +63,14 @@ public final class DemoLoad implements AutoCloseable {
         return responses;
     }
 
+    /** {@code count} quotes of a small basket on the first terminal, one after another. */
+    public void quotes(int count) throws Exception {
+        for (int index = 0; index < count; index++) {
+            await(clients.get(0).quote(io.kassa.protocol.v1.QuoteRequest.newBuilder()
+                    .setCurrency("CNY").addLines(line("bread", "grocery", 1_250, 2)).build()));
+        }
+    }
+
     /**
      * One member sale on the first terminal: quoted with the member (so the best coupon the
      * member holds applies), then paid in cash for exactly what the quote asks.

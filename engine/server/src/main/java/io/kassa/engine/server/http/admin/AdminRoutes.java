@@ -151,7 +151,12 @@ public final class AdminRoutes {
         get("/reports/repurchase", this::repurchaseReport);
         get("/analytics/rfm", this::rfm);
         get("/analytics/dormant-members", this::dormant);
+        get("/coupon-templates", this::couponTemplates);
+        get("/campaigns", this::campaigns);
+        get("/stored-value-bonus-rules", this::bonusRules);
         post("/api-keys", this::createKey);
+        get("/api-keys", this::listKeys);
+        post("/api-keys/:keyId/disable", this::disableKey);
         get("/audit", this::audit);
         mountDeclared(router);
 
@@ -227,8 +232,18 @@ public final class AdminRoutes {
     // ---- the pipeline before every handler ----
 
     private void authenticate(RoutingContext context) {
+        String address = "address:" + context.request().remoteAddress().hostAddress();
         keys.authenticate(context.request().getHeader("Authorization")).onComplete(done -> {
             if (done.failed()) {
+                // Failed attempts spend the caller's address bucket: guessing keys is slow.
+                long waitSeconds = limiter.acquire(address);
+                if (waitSeconds > 0) {
+                    context.response().putHeader("Retry-After", Long.toString(waitSeconds));
+                    problem(context, new AdminProblem(429, "rate-limited", "Too many requests",
+                            "too many failed authentications from this address; wait "
+                                    + waitSeconds + " s"));
+                    return;
+                }
                 problem(context, done.cause());
                 return;
             }
@@ -640,7 +655,80 @@ public final class AdminRoutes {
                         .put("memberIds", new JsonArray(ids))));
     }
 
+    // ---- rules (read-only: the chain's rules file is their source for now) ----
+
+    private Future<Reply> couponTemplates(RoutingContext context, ApiPrincipal principal) {
+        JsonArray templates = new JsonArray();
+        for (CouponTemplate template : rules.couponTemplates()) {
+            templates.add(new JsonObject().put("templateId", template.templateId())
+                    .put("kind", template.kind().name())
+                    .put("thresholdFen", template.thresholdFen())
+                    .put("stackable", template.stackable())
+                    .put("validityDays", template.validityDays())
+                    .put("benefit", String.valueOf(template.benefit()))
+                    .put("scope", String.valueOf(template.scope())));
+        }
+        return Future.succeededFuture(Reply.ok(new JsonObject().put("couponTemplates",
+                templates)));
+    }
+
+    private Future<Reply> campaigns(RoutingContext context, ApiPrincipal principal) {
+        JsonArray campaigns = new JsonArray();
+        for (var campaign : rules.campaigns()) {
+            campaigns.add(new JsonObject().put("campaign", String.valueOf(campaign)));
+        }
+        JsonObject earning = new JsonObject();
+        rules.categoryRates().forEach((category, rate) -> earning.put(category,
+                String.valueOf(rate)));
+        return Future.succeededFuture(Reply.ok(new JsonObject().put("campaigns", campaigns)
+                .put("categoryEarningRates", earning)
+                .put("tiers", String.valueOf(rules.tiers()))
+                .put("redemptionPointsPerYuan", rules.redemption().pointsPerYuan())));
+    }
+
+    private Future<Reply> bonusRules(RoutingContext context, ApiPrincipal principal) {
+        return store.bonusRules().map(rules -> {
+            JsonArray list = new JsonArray();
+            for (long[] rule : rules) {
+                list.add(new JsonObject().put("thresholdFen", rule[0]).put("bonusFen", rule[1]));
+            }
+            return Reply.ok(new JsonObject().put("bonusRules", list));
+        });
+    }
+
     // ---- keys and audit ----
+
+    private Future<Reply> listKeys(RoutingContext context, ApiPrincipal principal) {
+        requireChainRead(principal);
+        return store.apiKeys().map(keys -> {
+            JsonArray list = new JsonArray();
+            for (AdminStore.StoredKey key : keys) {
+                list.add(new JsonObject().put("keyId", key.keyId()).put("name", key.name())
+                        .put("role", key.role().name())
+                        .put("storeIds", new JsonArray(List.copyOf(new TreeSet<>(
+                                key.storeIds()))))
+                        .put("disabled", key.disabled()));
+            }
+            return Reply.ok(new JsonObject().put("apiKeys", list));
+        });
+    }
+
+    private Future<Reply> disableKey(RoutingContext context, ApiPrincipal principal) {
+        if (!principal.writesChain()) {
+            throw AdminProblem.forbidden("API keys are disabled by HQ keys");
+        }
+        String keyId = context.pathParam("keyId");
+        if (!keyId.matches("[a-z0-9]{8,32}")) {
+            throw AdminProblem.notFound("API key " + keyId);
+        }
+        return store.disableApiKey(keyId, audit(principal, "api-key.disable", Optional.empty()))
+                .map(found -> {
+                    if (!found) {
+                        throw AdminProblem.notFound("API key " + keyId);
+                    }
+                    return Reply.ok(new JsonObject().put("keyId", keyId).put("disabled", true));
+                });
+    }
 
     private Future<Reply> createKey(RoutingContext context, ApiPrincipal principal) {
         if (!principal.writesChain()) {

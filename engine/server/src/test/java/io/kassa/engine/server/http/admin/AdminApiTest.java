@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestFactory;
  * balanced ledger transactions with audit rows and applied outbox rows; idempotent retries; the
  * OpenAPI document covering every served route; and an RFC 9457 problem for every bad request.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class AdminApiTest {
 
     private static TestEngine engine;
@@ -165,6 +166,26 @@ class AdminApiTest {
     }
 
     @Test
+    void aDisabledKeyStopsWorkingAtOnceAndIsAudited() throws Exception {
+        String doomed = key("doomed", ApiRole.OPS_READ, Set.of());
+        assertThat(http.get("/api/v1/stores", doomed).status()).isEqualTo(200);
+        String keyId = doomed.split("_")[1];
+        assertThat(http.post("/api/v1/api-keys/" + keyId + "/disable", hq, "{}").status())
+                .isEqualTo(200);
+        assertThat(http.get("/api/v1/stores", doomed).status()).isEqualTo(401);
+        JsonArray keys = http.get("/api/v1/api-keys", hq).json().getJsonArray("apiKeys");
+        assertThat(keys.encode()).doesNotContain("secret").contains(keyId);
+        assertThat(engine.count("select count(*) from admin_audit where action ="
+                + " 'api-key.disable' and object_id = '" + keyId + "'")).isEqualTo(1);
+        assertThat(http.post("/api/v1/api-keys/zzzzzzzzzzzz/disable", hq, "{}").status())
+                .isEqualTo(404);
+        assertThat(http.get("/api/v1/stored-value-bonus-rules", hq).json()
+                .getJsonArray("bonusRules").getJsonObject(0).getLong("bonusFen"))
+                .isEqualTo(2000);
+        assertThat(http.get("/api/v1/coupon-templates", hq).body()).contains("cut-100-20");
+    }
+
+    @Test
     void terminalsAreProvisionedRotatedAndDisabledThroughTheRegistry() {
         Http.Reply provisioned = http.post("/api/v1/terminals", hq,
                 "{\"storeId\":\"S002\",\"terminalId\":\"T-S002-admin\"}");
@@ -206,7 +227,9 @@ class AdminApiTest {
                 "POST /terminals/:terminalId/enable", "GET /reports/coupon-redemption",
                 "GET /reports/points-liability", "GET /reports/points-expiring",
                 "GET /reports/repurchase", "GET /analytics/rfm",
-                "GET /analytics/dormant-members", "POST /api-keys", "GET /audit")) {
+                "GET /analytics/dormant-members", "POST /api-keys", "GET /audit",
+                "GET /coupon-templates", "GET /campaigns", "GET /stored-value-bonus-rules",
+                "GET /api-keys", "POST /api-keys/:keyId/disable")) {
             served.add(route.replaceAll(":[A-Za-z]+", ":x"));
         }
         assertThat(documented).isEqualTo(served);
@@ -330,5 +353,20 @@ class AdminApiTest {
         assertThat(retryAfter).isNotNull();
         // Another key is not limited by this one's burst.
         assertThat(http.get("/api/v1/stores", hq).status()).isEqualTo(200);
+    }
+
+    /** Last: it empties this address's bucket, which the 401 cases above need. */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void guessingKeysFromOneAddressIsLimitedToo() {
+        int limited = 0;
+        for (int index = 0; index < 160; index++) {
+            Http.Reply reply = http.get("/api/v1/stores", "kassa_guessguess_" + index);
+            assertThat(reply.status()).isIn(401, 429);
+            if (reply.status() == 429) {
+                limited++;
+            }
+        }
+        assertThat(limited).isPositive();
     }
 }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestFactory;
 class AdminAuthorizationMatrixTest {
 
     /** Routes the admin API serves besides openapi.json (checked against the OpenAPI test). */
-    static final int ROUTES_SERVED = 25;
+    static final int ROUTES_SERVED = 30;
 
     enum Role { HQ, OPS, MANAGER_S001 }
 
@@ -190,7 +190,25 @@ class AdminAuthorizationMatrixTest {
                         + members.get("S002") + "\"]}", CHAIN_WRITE));
         cells.add(new Cell("DELETE", "/api-keys", "chain", s -> "/api/v1/api-keys", s -> null,
                 NO_SUCH_VERB));
+        for (String rules : List.of("coupon-templates", "campaigns", "stored-value-bonus-rules")) {
+            cells.add(new Cell("GET", "/" + rules, "chain", s -> "/api/v1/" + rules, s -> null,
+                    EVERYONE));
+        }
+        cells.add(new Cell("GET", "/api-keys", "chain", s -> "/api/v1/api-keys", s -> null,
+                CHAIN_READ));
+        cells.add(new Cell("POST", "/api-keys/:keyId/disable", "chain",
+                s -> "/api/v1/api-keys/" + disposableKey() + "/disable", s -> "{}",
+                CHAIN_WRITE));
         return cells;
+    }
+
+    /** A fresh key to disable (the path is computed when the cell runs). */
+    static String disposableKey() {
+        try {
+            return key(ApiRole.OPS_READ, Set.of()).split("_")[1];
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @TestFactory
