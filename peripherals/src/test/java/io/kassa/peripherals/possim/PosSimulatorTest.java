@@ -65,7 +65,7 @@ class PosSimulatorTest {
         assertThat(stats.checkoutLatency().count()).isEqualTo(stats.completed());
         assertThat(stats.checkoutLatency().microsP50()).isPositive();
         assertThat(peer.connectionsAccepted()).isEqualTo(6);
-        Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> peer.connectionsOpen() == 0);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> peer.connectionsOpen() == 0);
         assertCheckoutsAreWellFormed(peer, simulator.runId());
     }
 
@@ -98,7 +98,7 @@ class PosSimulatorTest {
         assertThat(simulator.completion().succeeded()).isTrue();
         assertThat(simulator.stats().terminalsConnected()).isZero();
         // Stop closes every client: the peer sees each connection end.
-        Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> peer.connectionsOpen() == 0);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> peer.connectionsOpen() == 0);
         await(simulator.stop());
     }
 
@@ -108,7 +108,7 @@ class PosSimulatorTest {
         PosSimulator simulator = PosSimulator.create(vertx, options(peer)
                 .setDurationSeconds(0).setReconnectDelayMillis(100));
         await(simulator.start());
-        Awaitility.await().atMost(Duration.ofSeconds(2))
+        Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> simulator.stats().completed() >= 10);
 
         peer.connections().forEach(ScriptedPeer.Connection::close);
@@ -117,7 +117,7 @@ class PosSimulatorTest {
                 .until(() -> peer.connectionsAccepted() == 12
                         && simulator.stats().terminalsConnected() == 6);
         long completedAfterReconnect = simulator.stats().completed();
-        Awaitility.await().atMost(Duration.ofSeconds(2))
+        Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> simulator.stats().completed() >= completedAfterReconnect + 10);
         await(simulator.stop());
         assertThat(simulator.stats().reconnects()).isEqualTo(6);
