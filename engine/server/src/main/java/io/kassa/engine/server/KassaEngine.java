@@ -162,6 +162,7 @@ public final class KassaEngine implements AutoCloseable {
             engine.paymentAssembly = PaymentAssembly.start(vertx, pool, checkout, ledger,
                     payments, new io.kassa.engine.server.terminal.TerminalPaymentUpdates(
                             terminals.outbox()), resolved.payments(), resolved.nodeId(), clock);
+            engine.paymentAssembly.orchestrator().instrument(operations.metrics());
             engine.operations = operations;
             return engine;
         } catch (RuntimeException e) {

@@ -13,6 +13,20 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CallbackCounters {
 
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private volatile java.util.function.ObjLongConsumer<ChannelId> lagObserver =
+            (channel, lagMillis) -> { };
+
+    /**
+     * Where the lag of each verified callback goes (from the time the channel says it sent
+     * it to its arrival): the metrics' {@code kassa_callback_lag_seconds}.
+     */
+    public void observeLag(java.util.function.ObjLongConsumer<ChannelId> observer) {
+        this.lagObserver = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
+    void lag(ChannelId channel, long lagMillis) {
+        lagObserver.accept(channel, lagMillis);
+    }
 
     void accepted(ChannelId channel) {
         increment(channel, "accepted");

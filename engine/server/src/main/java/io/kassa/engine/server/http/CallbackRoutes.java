@@ -104,6 +104,7 @@ public final class CallbackRoutes {
             return;
         }
         var notification = ((Verified) verification).notification();
+        counters.lag(channel, java.time.Duration.between(notification.sentAt(), now).toMillis());
         sink.onNotification(notification).onComplete(result -> {
             if (result.failed()) {
                 log.warn("notification {}/{} could not be handled", channel,

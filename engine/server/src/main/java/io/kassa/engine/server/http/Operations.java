@@ -87,6 +87,8 @@ public final class Operations implements AutoCloseable {
      */
     public void observe(PaymentEdges payments) {
         CallbackCounters counters = payments.callbackCounters();
+        counters.observeLag((channel, lagMillis) -> metrics.callbackLag(channel.name(),
+                lagMillis));
         List<String> verdicts = new ArrayList<>(List.of("accepted", "duplicate"));
         for (CallbackRejection rejection : CallbackRejection.values()) {
             verdicts.add(rejection.name().toLowerCase(Locale.ROOT));
