@@ -82,8 +82,10 @@ class PaymentNotificationsTest {
                 .state().isOpen());
         PaymentIntent reversed = fixture.intentsOf(sale).get(0);
         assertThat(reversed.state()).isEqualTo(IntentState.REVERSED);
-        assertThat(fixture.pushed).anySatisfy(outcome -> assertThat(outcome)
-                .isInstanceOf(CheckoutOutcome.PaymentFailed.class));
+        // The outcome is pushed after the intent is closed: wait for it, do not race it.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(fixture.pushed)
+                .anySatisfy(outcome -> assertThat(outcome)
+                        .isInstanceOf(CheckoutOutcome.PaymentFailed.class)));
 
         // A forged-by-nobody but late "paid" for a trade the engine closed: the simulator's
         // trade is paid behind the engine's back, then notifies.
