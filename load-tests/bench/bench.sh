@@ -71,7 +71,8 @@ KASSA_PG_URL="$PG_URL" KASSA_REDIS_URL="$REDIS_URL" KASSA_PG_SCHEMA=kassa \
   KASSA_TERMINAL_HOST=127.0.0.1 KASSA_TERMINAL_PORT="$ENGINE_PORT" KASSA_LOG_LEVEL=WARN \
   KASSA_HTTP_PORT=0 KASSA_DEMO_TERMINAL_SECRET_SEED="$SEED" KASSA_DEMO_MEMBERS="$MEMBERS" \
   KASSA_SCRATCH_DATABASE=yes-throw-away-data \
-  java -Xms1g -Xmx1g -jar engine/server/target/kassa-engine.jar >"$WORK/engine.log" 2>&1 &
+  java -Xms1g -Xmx1g -XX:StartFlightRecording=filename="$WORK/engine.jfr",settings=profile \
+  -jar engine/server/target/kassa-engine.jar >"$WORK/engine.log" 2>&1 &
 ENGINE_PID=$!
 PIDS+=("$ENGINE_PID")
 for _ in $(seq 1 120); do
@@ -159,6 +160,12 @@ while [ "$RATE" -le "$MAX_RATE" ]; do
   RATE=$(( RATE + RATE_STEP ))
 done
 
+echo "== where the engine's time goes (JFR execution samples over the whole run)"
+jcmd "$ENGINE_PID" JFR.dump filename="$WORK/engine.jfr" >/dev/null 2>&1 || true
+jfr print --events jdk.ExecutionSample "$WORK/engine.jfr" 2>/dev/null \
+  | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print }' \
+  | sort | uniq -c | sort -rn | head -25 >"$WORK/profile.txt" || true
+
 echo "== result"
 MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),\
  $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), Java $(java -version 2>&1 | head -1 \
@@ -191,6 +198,15 @@ MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
   echo
   echo '```'
   cat "$WORK/steps.txt"
+  echo '```'
+  echo
+  echo "## Where the engine's time goes"
+  echo
+  echo "Top frames of JFR's execution samples over the whole run (\`jfr print --events"
+  echo "jdk.ExecutionSample\`), most sampled first:"
+  echo
+  echo '```'
+  cat "$WORK/profile.txt"
   echo '```'
   echo
   if [ -n "$BEST" ]; then

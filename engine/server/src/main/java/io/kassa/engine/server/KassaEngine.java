@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
 public final class KassaEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KassaEngine.class);
+    /** Connections to Redis, and requests that may wait for one. */
+    static final int REDIS_POOL_SIZE = 16;
+    static final int REDIS_POOL_WAITING_MAX = 8_192;
+
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Vertx vertx;
@@ -119,7 +123,12 @@ public final class KassaEngine implements AutoCloseable {
                     .using(vertx)
                     .build();
             Redis redis = Redis.createClient(vertx,
-                    new RedisOptions().setConnectionString(resolved.redisUrl().orElseThrow()));
+                    new RedisOptions().setConnectionString(resolved.redisUrl().orElseThrow())
+                            // Every member checkout makes a handful of short script calls; a
+                            // queue far deeper than the client's default 24 absorbs bursts,
+                            // and the terminal's in-flight limit bounds it in practice.
+                            .setMaxPoolSize(REDIS_POOL_SIZE)
+                            .setMaxPoolWaiting(REDIS_POOL_WAITING_MAX));
             await(RedisAPI.api(redis).ping(List.of()), "Redis PING");
             await(pool.query("select 1").execute(), "PostgreSQL check");
 
