@@ -22,14 +22,24 @@ import org.junit.jupiter.api.Test;
 class FaultProxyTest {
 
     private Vertx vertx;
+    private Vertx upstreamVertx;
     private NetServer echo;
     private FaultProxy proxy;
 
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        echo = vertx.createNetServer().connectHandler(socket -> socket.handler(socket::write));
-        await(echo.listen(0, "127.0.0.1"));
+        // The echo server lives in a Vert.x of its own, on a concrete port: nothing it does
+        // can be confused with the proxy's own server.
+        upstreamVertx = Vertx.vertx();
+        int echoPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            echoPort = probe.getLocalPort();
+        }
+        echo = upstreamVertx.createNetServer()
+                .connectHandler(socket -> socket.handler(socket::write));
+        await(echo.listen(echoPort, "127.0.0.1"));
         proxy = await(FaultProxy.start(vertx, "127.0.0.1", echo.actualPort()));
     }
 
@@ -37,6 +47,7 @@ class FaultProxyTest {
     void stop() throws Exception {
         await(proxy.close());
         await(vertx.close());
+        await(upstreamVertx.close());
     }
 
     @Test
