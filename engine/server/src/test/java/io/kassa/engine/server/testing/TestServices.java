@@ -21,7 +21,13 @@ import java.util.UUID;
 public final class TestServices {
 
     private static final String LOCAL_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
-    private static final String LOCAL_REDIS_URL = "redis://127.0.0.1:6379";
+    /**
+     * The machine's Redis, in a logical database chosen per test JVM (1..15): two test runs
+     * on one machine must not share the hot copy's global keys (its generation, the hold
+     * index), or each would see the other's as a lost Redis.
+     */
+    private static final String LOCAL_REDIS_URL = "redis://127.0.0.1:6379/"
+            + (1 + ProcessHandle.current().pid() % 15);
 
     private static String postgresUrl;
     private static String redisUrl;
