@@ -36,9 +36,12 @@ trap stop INT TERM EXIT
 # engine accepts a seed only on its embedded PostgreSQL, so a real deployment cannot use it.
 DEMO_SEED="${KASSA_DEMO_TERMINAL_SECRET_SEED:-kassa-demo-$(date +%s)-$RANDOM$RANDOM}"
 
+# The engine runs in a session of its own: Ctrl-C reaches this script (which then stops the
+# simulator and asks the engine to drain and stop) but not the engine's embedded PostgreSQL
+# and Redis, which would otherwise die at once under the engine's in-flight checkouts.
 KASSA_TERMINAL_PORT="$PORT" KASSA_DEMO_REPORT_SECONDS="${KASSA_DEMO_REPORT_SECONDS:-10}" \
   KASSA_DEMO_TERMINAL_SECRET_SEED="$DEMO_SEED" KASSA_DEMO_MEMBERS="$MEMBERS" \
-  java -jar engine/server/target/kassa-engine.jar &
+  setsid java -jar engine/server/target/kassa-engine.jar &
 engine_pid=$!
 
 echo "demo: waiting for the engine on port $PORT..."
