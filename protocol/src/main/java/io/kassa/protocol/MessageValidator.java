@@ -130,8 +130,10 @@ public final class MessageValidator {
     }
 
     private static void requireTenders(List<Tender> tenders) throws ProtocolException {
-        if (tenders.isEmpty() || tenders.size() > FrameLimits.TENDERS_MAX) {
-            throw invalidField("tenders", "must hold 1.." + FrameLimits.TENDERS_MAX
+        // No tender is valid only for a sale its coupons pay in full; the engine checks that
+        // the payable is then 0 (TENDER_MISMATCH otherwise).
+        if (tenders.size() > FrameLimits.TENDERS_MAX) {
+            throw invalidField("tenders", "must hold 0.." + FrameLimits.TENDERS_MAX
                     + " tenders, held " + tenders.size());
         }
         for (int index = 0; index < tenders.size(); index++) {

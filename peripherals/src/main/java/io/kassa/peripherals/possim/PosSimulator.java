@@ -334,9 +334,9 @@ public final class PosSimulator {
                 .compose(quote -> {
                     counters.quoteAnswered(microsSince(quoteStartNanos));
                     long payableFen = quote.getPayableFen();
-                    if (payableFen <= 0) {
+                    if (payableFen < 0) {
                         return Future.failedFuture(new InconsistentAnswerException(
-                                "quote payable " + payableFen + " fen leaves nothing to pay"));
+                                "quote payable " + payableFen + " fen is negative"));
                     }
                     List<Tender> tenders = TenderPlan.plan(quote, cashRandom,
                             cash -> exactCash ? cash : roundUpToNote(cash));

@@ -13,7 +13,12 @@ public final class TenderSplit {
 
     public static Decision<SettledTenders> settle(Money payable, List<Tender> tenders) {
         if (tenders.isEmpty()) {
-            return Decision.reject(RejectionCode.NO_TENDER, "no tender given");
+            // A basket its coupons pay in full is settled by nothing; anything else needs a
+            // tender.
+            return payable.isZero()
+                    ? Decision.accept(new SettledTenders(List.of(), Money.zero(payable.currency())))
+                    : Decision.reject(RejectionCode.NO_TENDER, "no tender given for a payable of "
+                            + payable);
         }
         Money sum = Money.zero(payable.currency());
         Money change = Money.zero(payable.currency());

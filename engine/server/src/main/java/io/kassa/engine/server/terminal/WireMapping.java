@@ -251,6 +251,7 @@ final class WireMapping {
                 return ErrorCode.UNSUPPORTED_CURRENCY;
             case TENDERS_DO_NOT_SUM:
             case CASH_RECEIVED_SHORT:
+            case NO_TENDER:
                 return ErrorCode.TENDER_MISMATCH;
             case UNKNOWN_STORE:
                 return ErrorCode.UNKNOWN_STORE;
@@ -271,7 +272,6 @@ final class WireMapping {
                 return ErrorCode.INSUFFICIENT_STORED_VALUE;
             case COUPON_ALREADY_USED:
                 return ErrorCode.COUPON_UNAVAILABLE;
-            case NO_TENDER:
             case TOO_MANY_TENDERS:
             case TOO_MANY_COUPONS:
             default:

@@ -135,6 +135,25 @@ class MemberCheckoutTest {
     }
 
     @Test
+    void aBasketItsCouponPaysInFullNeedsNoTender() throws Exception {
+        String member = fixture.member(0, 0, "cash-5");
+        // 2.50 of groceries, a 5.00 no-threshold coupon: the discount stops at the eligible
+        // subtotal and nothing is left to pay.
+        CheckoutOutcome outcome = await(fixture.buy(member, "store-007", "sale-free", 250));
+        assertThat(outcome).isInstanceOf(CheckoutOutcome.Committed.class);
+        assertThat(((CheckoutOutcome.Committed) outcome).sale().payable().amountMinor()).isZero();
+        assertThat(fixture.count("select count(*) from coupon where member_id = '" + member
+                + "' and state = 'REDEEMED'")).isEqualTo(1);
+        assertThat(fixture.count("select count(*) from order_tender t join sales_order o"
+                + " using (order_id) where o.sale_id = 'sale-free'")).isZero();
+        // Without a coupon to pay it, a checkout without tender is refused.
+        CheckoutOutcome unpaid = await(fixture.buy(member, "store-007", "sale-unpaid", 250));
+        assertThat(((CheckoutOutcome.Rejected) unpaid).rejection().code())
+                .isEqualTo(RejectionCode.NO_TENDER);
+        awaitHotCopyEqualsLedger(member);
+    }
+
+    @Test
     void unknownMemberIsRejected() throws Exception {
         CheckoutOutcome outcome = await(fixture.buy("nobody", "store-001", "sale-x", 100,
                 tender(TenderKind.CASH, 100)));
