@@ -100,16 +100,6 @@ public final class CheckoutService {
         }
     }
 
-    /**
-     * Prices a basket without member or coupons, as the shelf prices say: the v1 wire quote,
-     * until the terminal protocol carries members.
-     */
-    public io.kassa.engine.core.decision.Decision<io.kassa.engine.core.basket.PricedBasket> quote(
-            io.kassa.engine.core.money.CurrencyCode currency,
-            List<io.kassa.engine.core.basket.BasketLine> lines) {
-        return io.kassa.engine.core.basket.BasketPricing.price(lines, currency);
-    }
-
     /** Prices a basket for a customer; reads only. */
     public Future<Decision<Quote>> quote(QuoteCommand command) {
         long startedNanos = System.nanoTime();

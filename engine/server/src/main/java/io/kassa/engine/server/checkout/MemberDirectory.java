@@ -8,9 +8,6 @@ import java.util.Optional;
 /** The port to members and their coupons as PostgreSQL records them. */
 public interface MemberDirectory {
 
-    /** The member whose member code or phone number this is. */
-    Future<Optional<MemberProfile>> find(String memberCodeOrPhone);
-
     /**
      * The member and their coupons available at {@code at}, in one round trip: what every
      * member quote and checkout needs from PostgreSQL.
@@ -29,8 +26,6 @@ public interface MemberDirectory {
     /** Member ids in order, after {@code afterMemberId} ("" for the first page). */
     Future<List<String>> memberIds(String afterMemberId, int limit);
 
-    /** The member's coupons that are available (not redeemed, not void) at {@code at}. */
-    Future<List<CouponRecord>> availableCoupons(String memberId, Instant at);
 
     /** A coupon as issued: its template (in the chain's rules) and validity. */
     record CouponRecord(

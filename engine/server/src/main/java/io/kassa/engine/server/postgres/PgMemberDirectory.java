@@ -5,6 +5,8 @@ import io.kassa.engine.server.checkout.MemberBalances.MemberRecord;
 import io.kassa.engine.server.checkout.MemberDirectory;
 import io.kassa.engine.server.checkout.MemberProfile;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -20,12 +22,6 @@ import java.util.Optional;
 
 /** {@link MemberDirectory} on PostgreSQL. */
 public final class PgMemberDirectory implements MemberDirectory {
-
-    private static final String FIND = """
-            select member_id, member_code, tier, lifetime_earned_points, birth_month,
-                   completed_orders, last_order_on
-              from member where member_code = $1 or phone = $1
-             order by (member_code = $1) desc limit 1""";
 
     private static final String FIND_WITH_COUPONS = """
             select m.member_id, m.member_code, m.tier, m.lifetime_earned_points, m.birth_month,
@@ -53,11 +49,6 @@ public final class PgMemberDirectory implements MemberDirectory {
             select coupon_id, state, redeemed_order_id from coupon
              where member_id = $1 and state <> 'VOID'""";
 
-    private static final String AVAILABLE_COUPONS = """
-            select coupon_id, template_id, member_id, valid_from, valid_until from coupon
-             where member_id = $1 and state = 'AVAILABLE' and valid_until > $2
-             order by valid_until, coupon_id""";
-
     private static final String MEMBER_IDS = """
             select member_id from member where member_id > $1 order by member_id limit $2""";
 
@@ -68,17 +59,11 @@ public final class PgMemberDirectory implements MemberDirectory {
     }
 
     @Override
-    public Future<Optional<MemberProfile>> find(String memberCodeOrPhone) {
-        return pool.preparedQuery(FIND).execute(Tuple.of(memberCodeOrPhone)).map(rows ->
-                rows.rowCount() == 0 ? Optional.empty()
-                        : Optional.of(profile(rows.iterator().next())));
-    }
-
-    @Override
     public Future<Optional<MemberWithCoupons>> findWithCoupons(String memberCodeOrPhone,
             Instant at) {
         return pool.preparedQuery(FIND_WITH_COUPONS)
-                .execute(Tuple.of(memberCodeOrPhone, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
+                .execute(Tuple.of(memberCodeOrPhone,
+                        OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
                         return Optional.empty();
@@ -87,11 +72,10 @@ public final class PgMemberDirectory implements MemberDirectory {
                     MemberProfile profile = profile(row);
                     List<CouponRecord> coupons = new ArrayList<>();
                     Object json = row.getValue("coupons");
-                    io.vertx.core.json.JsonArray array = json instanceof io.vertx.core.json.JsonArray
-                            ? (io.vertx.core.json.JsonArray) json
-                            : new io.vertx.core.json.JsonArray(json.toString());
+                    JsonArray array = json instanceof JsonArray ? (JsonArray) json
+                            : new JsonArray(json.toString());
                     for (int index = 0; index < array.size(); index++) {
-                        io.vertx.core.json.JsonObject coupon = array.getJsonObject(index);
+                        JsonObject coupon = array.getJsonObject(index);
                         coupons.add(new CouponRecord(coupon.getString("id"),
                                 coupon.getString("template"), Optional.of(profile.memberId()),
                                 Instant.ofEpochMilli(coupon.getLong("from")),
@@ -147,23 +131,6 @@ public final class PgMemberDirectory implements MemberDirectory {
                         ids.add(row.getString("member_id"));
                     }
                     return ids;
-                });
-    }
-
-    @Override
-    public Future<List<CouponRecord>> availableCoupons(String memberId, Instant at) {
-        return pool.preparedQuery(AVAILABLE_COUPONS)
-                .execute(Tuple.of(memberId, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
-                .map(rows -> {
-                    List<CouponRecord> list = new ArrayList<>();
-                    for (Row row : rows) {
-                        list.add(new CouponRecord(row.getString("coupon_id"),
-                                row.getString("template_id"),
-                                Optional.ofNullable(row.getString("member_id")),
-                                row.getOffsetDateTime("valid_from").toInstant(),
-                                row.getOffsetDateTime("valid_until").toInstant()));
-                    }
-                    return list;
                 });
     }
 }

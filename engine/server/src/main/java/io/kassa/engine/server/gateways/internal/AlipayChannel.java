@@ -82,7 +82,7 @@ public final class AlipayChannel implements PaymentChannel {
         }
         JsonObject node = verifiedNode(exchange, "alipay.trade.pay");
         if (node == null) {
-            return new PayResult.Unknown(unknownReason(exchange), "no verified answer");
+            return new PayResult.Unknown(ChannelCalls.unknownReason(exchange), "no verified answer");
         }
         String code = node.getString("code", "");
         String subCode = node.getString("sub_code", "");
@@ -128,7 +128,7 @@ public final class AlipayChannel implements PaymentChannel {
     private QueryResult queryResult(Exchange exchange) {
         JsonObject node = verifiedNode(exchange, "alipay.trade.query");
         if (node == null) {
-            return new QueryResult.Unknown(unknownReason(exchange), "no verified answer");
+            return new QueryResult.Unknown(ChannelCalls.unknownReason(exchange), "no verified answer");
         }
         if ("ACQ.TRADE_NOT_EXIST".equals(node.getString("sub_code"))) {
             return new QueryResult.NotFound();
@@ -169,7 +169,7 @@ public final class AlipayChannel implements PaymentChannel {
     private ReverseResult cancelResult(Exchange exchange, int attempts) {
         JsonObject node = verifiedNode(exchange, "alipay.trade.cancel");
         if (node == null) {
-            return new ReverseResult.Unanswered(unknownReason(exchange), attempts);
+            return new ReverseResult.Unanswered(ChannelCalls.unknownReason(exchange), attempts);
         }
         if ("Y".equals(node.getString("retry_flag"))) {
             return new ReverseResult.Unanswered(UnknownReason.SYSTEM_ERROR, attempts);
@@ -199,7 +199,7 @@ public final class AlipayChannel implements PaymentChannel {
     private RefundResult refundResult(Exchange exchange, RefundRequest request) {
         JsonObject node = verifiedNode(exchange, "alipay.trade.refund");
         if (node == null) {
-            return new RefundResult.Unknown(unknownReason(exchange), "no verified answer");
+            return new RefundResult.Unknown(ChannelCalls.unknownReason(exchange), "no verified answer");
         }
         String code = node.getString("code", "");
         if (code.equals("10000")) {
@@ -276,14 +276,6 @@ public final class AlipayChannel implements PaymentChannel {
         }
     }
 
-    private static UnknownReason unknownReason(Exchange exchange) {
-        if (exchange instanceof Answered answered) {
-            return answered.status() >= 500 ? UnknownReason.SYSTEM_ERROR
-                    : UnknownReason.UNVERIFIABLE_ANSWER;
-        }
-        return exchange instanceof CircuitOpen ? UnknownReason.CIRCUIT_OPEN
-                : UnknownReason.NO_ANSWER;
-    }
 
     static String yuan(long fen) {
         return BigDecimal.valueOf(fen, 2).toPlainString();

@@ -2,6 +2,7 @@ package io.kassa.engine.server.gateways.internal;
 
 import io.kassa.engine.server.gateways.ChannelSettings;
 import io.kassa.engine.server.gateways.GatewayMetrics;
+import io.kassa.engine.server.gateways.UnknownReason;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -35,6 +36,20 @@ public final class ChannelCalls {
 
     /** Not sent: the circuit is open. */
     public record CircuitOpen() implements Exchange {
+    }
+
+    /**
+     * Why an exchange that gave no usable answer leaves the outcome unknown: a 5xx is the
+     * channel's system error, any other answer that cannot be trusted is unverifiable, and no
+     * answer or an open circuit say so.
+     */
+    static UnknownReason unknownReason(Exchange exchange) {
+        if (exchange instanceof Answered answered) {
+            return answered.status() >= 500 ? UnknownReason.SYSTEM_ERROR
+                    : UnknownReason.UNVERIFIABLE_ANSWER;
+        }
+        return exchange instanceof CircuitOpen ? UnknownReason.CIRCUIT_OPEN
+                : UnknownReason.NO_ANSWER;
     }
 
     private final Vertx vertx;

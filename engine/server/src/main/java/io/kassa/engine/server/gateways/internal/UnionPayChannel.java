@@ -68,7 +68,7 @@ public final class UnionPayChannel implements PaymentChannel {
             }
             JsonObject json = verifiedJson(exchange);
             if (json == null) {
-                return new PayResult.Unknown(unknownReason(exchange), "no verified answer");
+                return new PayResult.Unknown(ChannelCalls.unknownReason(exchange), "no verified answer");
             }
             String code = json.getString("respCode", "");
             return switch (code) {
@@ -94,7 +94,7 @@ public final class UnionPayChannel implements PaymentChannel {
                 .map(exchange -> {
                     JsonObject json = verifiedJson(exchange);
                     if (json == null) {
-                        return new QueryResult.Unknown(unknownReason(exchange), "no answer");
+                        return new QueryResult.Unknown(ChannelCalls.unknownReason(exchange), "no answer");
                     }
                     String code = json.getString("respCode", "");
                     if (code.equals("34")) {
@@ -136,7 +136,7 @@ public final class UnionPayChannel implements PaymentChannel {
                 JsonObject json = verifiedJson(exchange);
                 if (json == null) {
                     return (ReverseResult) new ReverseResult.Unanswered(
-                            unknownReason(exchange), attempts[0]);
+                            ChannelCalls.unknownReason(exchange), attempts[0]);
                 }
                 String code = json.getString("respCode", "");
                 if (code.equals("00")) {
@@ -160,7 +160,7 @@ public final class UnionPayChannel implements PaymentChannel {
                 .map(exchange -> {
                     JsonObject json = verifiedJson(exchange);
                     if (json == null) {
-                        return (RefundResult) new RefundResult.Unknown(unknownReason(exchange),
+                        return (RefundResult) new RefundResult.Unknown(ChannelCalls.unknownReason(exchange),
                                 "no verified answer");
                     }
                     String code = json.getString("respCode", "");
@@ -213,14 +213,5 @@ public final class UnionPayChannel implements PaymentChannel {
         } catch (DecodeException | ClassCastException malformed) {
             return null;
         }
-    }
-
-    private static UnknownReason unknownReason(Exchange exchange) {
-        if (exchange instanceof Answered answered) {
-            return answered.status() >= 500 ? UnknownReason.SYSTEM_ERROR
-                    : UnknownReason.UNVERIFIABLE_ANSWER;
-        }
-        return exchange instanceof CircuitOpen ? UnknownReason.CIRCUIT_OPEN
-                : UnknownReason.NO_ANSWER;
     }
 }
