@@ -9,11 +9,14 @@ package io.kassa.loadtests;
  * @param poisson exponential inter-arrival gaps (true) or a constant rate (false)
  * @param members demo members to draw from (member-0001 ..); 0: anonymous sales only
  * @param demoSecretSeed the engine's KASSA_DEMO_TERMINAL_SECRET_SEED, or empty
+ * @param userPayingPercent share of sales paying by scanned code (USERPAYING when the gateway
+ *     simulator asks for a password), 0..100; 0 for an engine without payment channels
+ * @param refundPercent share of sales refunded whole right after their checkout, 0..100
  */
 public record LoadOptions(
         String host, int port, int terminals, int stores, double ratePerSecond,
         int durationSeconds, int warmupSeconds, long seed, boolean poisson, int members,
-        String demoSecretSeed) {
+        String demoSecretSeed, int userPayingPercent, int refundPercent) {
 
     public static final int TERMINALS_MAX = 100_000;
 
@@ -32,6 +35,12 @@ public record LoadOptions(
         }
         if (demoSecretSeed == null) {
             throw new IllegalArgumentException("demoSecretSeed must not be null");
+        }
+        if (userPayingPercent < 0 || userPayingPercent > 100) {
+            throw new IllegalArgumentException("userpaying must be 0..100 (percent)");
+        }
+        if (refundPercent < 0 || refundPercent > 100) {
+            throw new IllegalArgumentException("refunds must be 0..100 (percent)");
         }
         if (durationSeconds < 1 || warmupSeconds < 0) {
             throw new IllegalArgumentException("duration must be >= 1 and warmup >= 0");

@@ -14,11 +14,15 @@ public final class Main {
     private static final String USAGE = """
             usage: kassa-load [--host H] [--port P] [--terminals N] [--stores N] [--rate R]
                               [--duration S] [--warmup S] [--seed N] [--constant]
-                              [--members N] [--demo-secret-seed S]
-              --rate       target sales per second (quote + cash checkout), default 100
+                              [--members N] [--demo-secret-seed S] [--userpaying P]
+                              [--refunds P]
+              --rate       target sales per second (quote + checkout), default 100
               --duration   measured seconds after the warm-up, default 30
               --constant   constant inter-arrival gaps instead of Poisson arrivals
               --members    demo members member-0001..N (default 0: anonymous sales)
+              --userpaying percent of sales paying by scanned code (default 10; 0 for an
+                           engine without payment channels)
+              --refunds    percent of sales refunded whole after their checkout (default 2)
               --demo-secret-seed  the engine's demo seed (default: KASSA_DEMO_TERMINAL_SECRET_SEED)""";
 
     private Main() {
@@ -35,16 +39,30 @@ public final class Main {
             return;
         }
         Vertx vertx = Vertx.vertx();
+        long startedNanos = System.nanoTime();
         try {
             LoadReport report = new TerminalLoadGenerator(vertx, options).run()
                     .toCompletionStage().toCompletableFuture()
                     .get(options.durationSeconds() + options.warmupSeconds() + 120L,
                             TimeUnit.SECONDS);
             System.out.print(report.table());
-            System.out.println(report.keyValues());
+            // What the generator itself took of the machine it shares with the engine.
+            System.out.println(report.keyValues() + String.format(java.util.Locale.ROOT,
+                    " cpu_generator=%.2f", cpuCores(startedNanos)));
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** This process's CPU time since {@code startedNanos}, in cores (JVM start-up included). */
+    static double cpuCores(long startedNanos) {
+        java.lang.management.OperatingSystemMXBean system =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (!(system instanceof com.sun.management.OperatingSystemMXBean os)) {
+            return Double.NaN;
+        }
+        long wallNanos = System.nanoTime() - startedNanos;
+        return wallNanos <= 0 ? Double.NaN : os.getProcessCpuTime() / (double) wallNanos;
     }
 
     static LoadOptions parse(String[] args) {
@@ -53,6 +71,8 @@ public final class Main {
                 "--duration", "30", "--warmup", "5", "--seed", "42", "--members", "0",
                 "--demo-secret-seed", System.getenv().getOrDefault(
                         "KASSA_DEMO_TERMINAL_SECRET_SEED", "")));
+        values.put("--userpaying", Integer.toString(SaleMix.USERPAYING_PERCENT));
+        values.put("--refunds", Integer.toString(SaleMix.REFUND_PERCENT));
         boolean poisson = true;
         for (int index = 0; index < args.length; index++) {
             String name = args[index];
@@ -74,7 +94,9 @@ public final class Main {
                     Integer.parseInt(values.get("--duration")),
                     Integer.parseInt(values.get("--warmup")),
                     Long.parseLong(values.get("--seed")), poisson,
-                    Integer.parseInt(values.get("--members")), values.get("--demo-secret-seed"));
+                    Integer.parseInt(values.get("--members")), values.get("--demo-secret-seed"),
+                    Integer.parseInt(values.get("--userpaying")),
+                    Integer.parseInt(values.get("--refunds")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
         }

@@ -40,6 +40,8 @@ public final class Main {
             "options:",
             "  --host HOST      engine host (default 127.0.0.1)",
             "  --port PORT      engine port (default 7420)",
+            "  --engines H:P,H:P  several engine nodes instead of host and port: each terminal",
+            "                   starts at one and moves to the next when its connection is lost",
             "  --terminals N    simulated terminals, 1.." + PosSimulatorOptions.TERMINALS_MAX
                     + " (default 20)",
             "  --stores N       stores the terminals are spread over (default 4)",
@@ -120,6 +122,7 @@ public final class Main {
             switch (name) {
                 case "--host" -> options.setHost(value);
                 case "--port" -> options.setPort(parseInt(name, value));
+                case "--engines" -> options.setEngines(java.util.List.of(value.split(",")));
                 case "--terminals" -> options.setTerminals(parseInt(name, value));
                 case "--stores" -> options.setStores(parseInt(name, value));
                 case "--rate" -> options.setRatePerSecond(parseDouble(name, value));

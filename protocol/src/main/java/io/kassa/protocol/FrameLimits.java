@@ -84,6 +84,15 @@ public final class FrameLimits {
     /** The protocol major version this codec speaks. */
     public static final int PROTOCOL_VERSION = 1;
 
+    /** Largest top-up at a terminal, in fen (50,000 yuan): the admin API's bound too. */
+    public static final long TOP_UP_FEN_MAX = 5_000_000;
+
+    /** Characters of a void's free-text reason. */
+    public static final int VOID_REASON_CHARS_MAX = 128;
+
+    /** Widest shift window a terminal may ask totals for: 31 days. */
+    public static final long SHIFT_WINDOW_MILLIS_MAX = 31L * 24 * 60 * 60 * 1000;
+
     private FrameLimits() {
     }
 }

@@ -7,8 +7,11 @@ import io.kassa.protocol.v1.Envelope;
 import io.kassa.protocol.v1.ErrorCode;
 import io.kassa.protocol.v1.Hello;
 import io.kassa.protocol.v1.QuoteRequest;
+import io.kassa.protocol.v1.ShiftTotalsRequest;
 import io.kassa.protocol.v1.Tender;
 import io.kassa.protocol.v1.TenderType;
+import io.kassa.protocol.v1.TopUpRequest;
+import io.kassa.protocol.v1.VoidRequest;
 import java.util.List;
 
 /**
@@ -45,6 +48,15 @@ public final class MessageValidator {
             case QUOTE_REQUEST -> validateQuoteRequest(envelope.getQuoteRequest());
             case CHECKOUT_REQUEST -> validateCheckoutRequest(envelope.getCheckoutRequest());
             case AUTH_PROOF -> validateAuthProof(envelope.getAuthProof());
+            case MEMBER_LOOKUP_REQUEST -> requireIdentifier(
+                    envelope.getMemberLookupRequest().getMemberCode(), "member_code");
+            case PAYMENT_STATUS_REQUEST -> requireIdentifier(
+                    envelope.getPaymentStatusRequest().getSaleId(), "sale_id");
+            case VOID_REQUEST -> validateVoidRequest(envelope.getVoidRequest());
+            case TOP_UP_REQUEST -> validateTopUpRequest(envelope.getTopUpRequest());
+            case SHIFT_TOTALS_REQUEST -> validateShiftTotalsRequest(
+                    envelope.getShiftTotalsRequest());
+            case REFUND_REQUEST -> validateRefundRequest(envelope.getRefundRequest());
             // The FrameDecoder never yields a body-less envelope; an SDK that built one gets
             // the same answer the engine would give.
             case BODY_NOT_SET -> throw ProtocolException.recoverable(
@@ -87,6 +99,87 @@ public final class MessageValidator {
         requireLines(request.getLinesList());
         requireTenders(request.getTendersList());
         requireMemberCode(request.getMemberCode());
+    }
+
+    private static void validateRefundRequest(io.kassa.protocol.v1.RefundRequest request)
+            throws ProtocolException {
+        requireIdentifier(request.getRefundId(), "refund_id");
+        requireIdentifier(request.getSaleId(), "sale_id");
+        if (!request.getSaleTerminalId().isEmpty()) {
+            requireIdentifier(request.getSaleTerminalId(), "sale_terminal_id");
+        }
+        List<Integer> lines = request.getLineNumbersList();
+        if (lines.size() > FrameLimits.BASKET_LINES_MAX) {
+            throw invalidField("line_numbers", "must hold at most "
+                    + FrameLimits.BASKET_LINES_MAX + " lines, held " + lines.size());
+        }
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int index = 0; index < lines.size(); index++) {
+            // uint32 arrives as a Java int: above 2^31 - 1 it reads negative.
+            int line = lines.get(index);
+            if (line < 1 || line > FrameLimits.BASKET_LINES_MAX) {
+                throw invalidField("line_numbers[" + index + "]", "must be 1.."
+                        + FrameLimits.BASKET_LINES_MAX + ", was "
+                        + Integer.toUnsignedString(line));
+            }
+            if (!seen.add(line)) {
+                throw invalidField("line_numbers[" + index + "]", "line " + line
+                        + " is named twice");
+            }
+        }
+        requireText(request.getReason(), "reason", 0, FrameLimits.NAME_CHARS_MAX);
+    }
+
+    private static void validateVoidRequest(VoidRequest request) throws ProtocolException {
+        requireIdentifier(request.getSaleId(), "sale_id");
+        requireMemberCode(request.getMemberCode());
+        requireText(request.getReason(), "reason", 0, FrameLimits.VOID_REASON_CHARS_MAX);
+    }
+
+    private static void validateTopUpRequest(TopUpRequest request) throws ProtocolException {
+        requireIdentifier(request.getTopUpId(), "top_up_id");
+        requireIdentifier(request.getMemberCode(), "member_code");
+        requireCurrency(request.getCurrency());
+        if (!request.hasTender()) {
+            throw invalidField("tender", "a top-up needs its tender");
+        }
+        Tender tender = request.getTender();
+        requireTender(tender, "tender.");
+        // Stored value is bought with money the store takes in at the till; paying it with
+        // stored value or points would be circular, and scanned codes are not taken here yet.
+        if (tender.getType() != TenderType.CASH && tender.getType() != TenderType.BANK_CARD) {
+            throw ProtocolException.recoverable(ErrorCode.UNSUPPORTED_TENDER, "tender.type: a"
+                    + " top-up is paid in CASH or by BANK_CARD, not " + tender.getType());
+        }
+        if (tender.getAmountFen() > FrameLimits.TOP_UP_FEN_MAX) {
+            throw ProtocolException.recoverable(ErrorCode.INVALID_AMOUNT, "tender.amount_fen:"
+                    + " must be at most " + FrameLimits.TOP_UP_FEN_MAX + ", was "
+                    + tender.getAmountFen());
+        }
+    }
+
+    private static void validateShiftTotalsRequest(ShiftTotalsRequest request)
+            throws ProtocolException {
+        if (request.getFromMillis() < 0) {
+            throw invalidField("from_millis", "must be >= 0, was " + request.getFromMillis());
+        }
+        if (request.getUntilMillis() < 0) {
+            throw invalidField("until_millis", "must be >= 0, was " + request.getUntilMillis());
+        }
+        if (request.getFromMillis() > 0 && request.getUntilMillis() > 0) {
+            long width = request.getUntilMillis() - request.getFromMillis();
+            if (width <= 0) {
+                throw invalidField("until_millis", "must be after from_millis");
+            }
+            if (width > FrameLimits.SHIFT_WINDOW_MILLIS_MAX) {
+                throw invalidField("until_millis", "the window must span at most "
+                        + FrameLimits.SHIFT_WINDOW_MILLIS_MAX / 86_400_000 + " days, spans "
+                        + width + " ms");
+            }
+        }
+        if (!request.getCloseShiftId().isEmpty()) {
+            requireIdentifier(request.getCloseShiftId(), "close_shift_id");
+        }
     }
 
     /** Optional: empty means no member; otherwise an identifier. */

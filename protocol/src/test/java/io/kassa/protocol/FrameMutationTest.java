@@ -186,11 +186,25 @@ class FrameMutationTest {
         List<?> existing = List.copyOf((List<?>) builder.getField(field));
         builder.clearField(field);
         for (int index = 0; index < count; index++) {
-            Object element = existing.isEmpty()
-                    ? builder.newBuilderForField(field).build()
+            Object element = existing.isEmpty() ? emptyElement(builder, field)
                     : existing.get(index % existing.size());
             builder.addRepeatedField(field, element);
         }
+    }
+
+    /** A default element of a repeated field: an empty message, or a scalar's zero value. */
+    private static Object emptyElement(Message.Builder builder, FieldDescriptor field) {
+        return switch (field.getJavaType()) {
+            case MESSAGE -> builder.newBuilderForField(field).build();
+            case INT -> 0;
+            case LONG -> 0L;
+            case FLOAT -> 0f;
+            case DOUBLE -> 0d;
+            case BOOLEAN -> false;
+            case STRING -> "";
+            case BYTE_STRING -> com.google.protobuf.ByteString.EMPTY;
+            case ENUM -> field.getEnumType().getValues().get(0);
+        };
     }
 
     private static byte[] splice(byte[] first, byte[] second) {

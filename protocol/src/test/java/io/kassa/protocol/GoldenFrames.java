@@ -14,6 +14,7 @@ import io.kassa.protocol.v1.ErrorCode;
 import io.kassa.protocol.v1.Heartbeat;
 import io.kassa.protocol.v1.HeartbeatAck;
 import io.kassa.protocol.v1.Hello;
+import io.kassa.protocol.v1.PaymentUpdate;
 import io.kassa.protocol.v1.PricedLine;
 import io.kassa.protocol.v1.Push;
 import io.kassa.protocol.v1.PushAck;
@@ -160,6 +161,26 @@ final class GoldenFrames {
                     .setGap(PushGap.newBuilder().setFirstSequence(9)))
             .build();
 
+    static final Envelope PUSH_PAYMENT_COMMITTED = Envelope.newBuilder()
+            .setPush(Push.newBuilder().setSequence(9).setCreatedAtMillis(1_767_225_665_000L)
+                    .setPaymentUpdate(PaymentUpdate.newBuilder().setSaleId("S042-T0001-000124")
+                            .setStatus(CheckoutStatus.COMMITTED)
+                            .setCheckout(CheckoutResponse.newBuilder()
+                                    .setSaleId("S042-T0001-000124")
+                                    .setOrderId("O-20260101-000002")
+                                    .setStatus(CheckoutStatus.COMMITTED).setCurrency("CNY")
+                                    .setPayableFen(4_700)
+                                    .setCommittedAtMillis(1_767_225_664_000L))))
+            .build();
+
+    static final Envelope PUSH_PAYMENT_FAILED = Envelope.newBuilder()
+            .setPush(Push.newBuilder().setSequence(10).setCreatedAtMillis(1_767_225_725_000L)
+                    .setPaymentUpdate(PaymentUpdate.newBuilder().setSaleId("S042-T0001-000125")
+                            .setStatus(CheckoutStatus.PAYMENT_FAILED)
+                            .setErrorCode(ErrorCode.PAYMENT_NOT_CONFIRMED)
+                            .setMessage("not confirmed; reversed")))
+            .build();
+
     static final Envelope PUSH_ACK = Envelope.newBuilder()
             .setPushAck(PushAck.newBuilder().setSequence(8))
             .build();
@@ -224,6 +245,13 @@ final class GoldenFrames {
                     + "6720646f776e10e807"),
             new Golden("push_gap", PUSH_GAP, "000000108a010d085010e0a4eeb6b7335a020809"),
             new Golden("push_ack", PUSH_ACK, "000000059201020808"),
+            new Golden("push_payment_committed", PUSH_PAYMENT_COMMITTED,
+                    "0000005c8a0159080910e8cbeeb6b733624e0a11533034322d54303030312d30"
+                    + "303031323410011a370a11533034322d54303030312d30303031323412114f2d"
+                    + "32303236303130312d30303030303218012203434e5930dc244080c4eeb6b733"),
+            new Golden("push_payment_failed", PUSH_PAYMENT_FAILED,
+                    "0000003f8a013c080a10c8a0f2b6b73362310a11533034322d54303030312d30"
+                    + "3030313235100320a7032a176e6f7420636f6e6669726d65643b207265766572736564"),
             new Golden("error_busy", ERROR_BUSY,
                     "0000002b0828722708f6031222333220726571756573747320696e20666c6967"
                     + "68742c20746865206d6178696d756d"),

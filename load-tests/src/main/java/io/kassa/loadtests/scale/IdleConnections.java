@@ -36,6 +36,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *     --connections 19000 --addresses 4 --seed SEED --connect-rate 2000 --hold-seconds 60
  * </pre>
  *
+ * <p>Several processes can share one run (each process needs one descriptor per connection,
+ * and a process's open-file limit may be lower than the run's count): give each its own
+ * {@code --first-index} (terminal ids scale-FIRST.. are its own) and {@code --address-base}
+ * (its source addresses are 127.0.0.{BASE+1} .. 127.0.0.{BASE+ADDRESSES}).
+ *
  * <p>The client is deliberately lean (one Vert.x NetClient per source address, a decoder per
  * connection, one heartbeat timer for all) so that one process can hold tens of thousands of
  * connections. Terminals authenticate with secrets derived from the demo seed the engine was
@@ -134,6 +139,8 @@ public final class IdleConnections {
         Map<String, String> options = new HashMap<>(Map.of("host", "127.0.0.1", "port", "7520",
                 "connections", "10000", "addresses", "4", "stores", "100",
                 "connect-rate", "2000", "hold-seconds", "60", "heartbeat-seconds", "15"));
+        options.put("first-index", "0");
+        options.put("address-base", "0");
         for (int index = 0; index + 1 < args.length; index += 2) {
             options.put(args[index].replaceFirst("^--", ""), args[index + 1]);
         }
@@ -151,12 +158,14 @@ public final class IdleConnections {
     private void run() throws InterruptedException {
         int connections = option("connections");
         int addresses = option("addresses");
+        int addressBase = option("address-base");
         if (connections < 1 || connections > CONNECTIONS_MAX || addresses < 1
-                || addresses > ADDRESSES_MAX) {
+                || addressBase < 0 || addressBase + addresses > ADDRESSES_MAX
+                || option("first-index") < 0) {
             throw new IllegalArgumentException("connections 1.." + CONNECTIONS_MAX
-                    + ", addresses 1.." + ADDRESSES_MAX);
+                    + ", address-base + addresses 1.." + ADDRESSES_MAX + ", first-index >= 0");
         }
-        for (int address = 1; address <= addresses; address++) {
+        for (int address = addressBase + 1; address <= addressBase + addresses; address++) {
             clients.add(vertx.createNetClient(new NetClientOptions()
                     .setLocalAddress("127.0.0." + address)
                     .setConnectTimeout(60_000).setTcpNoDelay(true)));
@@ -184,8 +193,9 @@ public final class IdleConnections {
 
     private void connect(int index) {
         int stores = option("stores");
-        Terminal terminal = new Terminal(String.format("store-%04d", index % stores),
-                String.format("scale-%06d", index));
+        int terminalIndex = option("first-index") + index;
+        Terminal terminal = new Terminal(String.format("store-%04d", terminalIndex % stores),
+                String.format("scale-%06d", terminalIndex));
         NetClient client = clients.get(index % clients.size());
         client.connect(option("port"), options.get("host")).onComplete(socket -> {
             terminal.socket = socket;

@@ -12,9 +12,12 @@ import io.kassa.protocol.v1.BasketLine;
 import io.kassa.protocol.v1.CheckoutRequest;
 import io.kassa.protocol.v1.CheckoutResponse;
 import io.kassa.protocol.v1.CheckoutStatus;
+import io.kassa.protocol.v1.MemberLookupRequest;
 import io.kassa.protocol.v1.QuoteRequest;
 import io.kassa.protocol.v1.Tender;
 import io.kassa.protocol.v1.TenderType;
+import io.kassa.protocol.v1.TopUpRequest;
+import io.kassa.protocol.v1.VoidRequest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -53,6 +56,15 @@ import org.slf4j.LoggerFactory;
  * (one sale in four) the exact amount; the engine's change must be the difference, and a
  * commit that disagrees is counted as an {@code inconsistent-answer} failure.
  *
+ * <p><b>The rest of a till's day.</b> With members configured, one member sale in
+ * {@value #LOOKUP_ONE_IN} starts with a member lookup, one in {@value #TOP_UP_ONE_IN} with a
+ * cash top-up of stored value, and one sale in {@value #VOID_ONE_IN} is voided after its quote
+ * (the customer walks away) instead of checked out; a voided sale counts as completed. The
+ * counts are in {@link #deskActions()}.
+ *
+ * <p><b>Engines.</b> With several engine nodes, terminal {@code i} starts at node
+ * {@code i mod n} and moves to the next node whenever it connects again.
+ *
  * <p><b>Threading.</b> Everything runs on one Vert.x context (the caller's, or a new one):
  * scheduling, the clients and the counters; {@link #stats()} may be read from any thread.
  * A terminal whose connection is lost connects again after {@code reconnectDelayMillis}.
@@ -75,6 +87,14 @@ public final class PosSimulator {
     /** One sale in this many is paid with the exact amount. */
     static final int EXACT_CASH_ONE_IN = 4;
     static final long CASH_ROUNDING_FEN = 10_00;
+    /** One member sale in this many looks the member up first. */
+    static final int LOOKUP_ONE_IN = 4;
+    /** One member sale in this many tops up stored value first. */
+    static final int TOP_UP_ONE_IN = 100;
+    /** One sale in this many is voided after its quote. */
+    static final int VOID_ONE_IN = 50;
+    /** What a simulated top-up buys: 100.00, which earns the demo chain's bonus. */
+    static final long TOP_UP_FEN = 100_00;
 
     private final Vertx vertx;
     private final Context context;
@@ -82,6 +102,9 @@ public final class PosSimulator {
     private final String runId;
     private final Catalogue catalogue;
     private final Random cashRandom;
+    // A third stream for lookups, top-ups and voids, so that they shift neither of the others.
+    private final Random deskRandom;
+    private final List<String[]> engines;
     private final List<Terminal> terminals;
     private final Counters counters = new Counters();
     private final Promise<Void> stopped = Promise.promise();
@@ -108,10 +131,12 @@ public final class PosSimulator {
         boolean reconnectScheduled;
         int connectFailuresInARow;
         long saleSequence;
+        int engineIndex;
 
-        Terminal(String terminalId, String storeId) {
+        Terminal(String terminalId, String storeId, int engineIndex) {
             this.terminalId = terminalId;
             this.storeId = storeId;
+            this.engineIndex = engineIndex;
         }
     }
 
@@ -124,11 +149,20 @@ public final class PosSimulator {
         this.catalogue = new Catalogue(options.getSeed());
         // A second stream, so that cash choices do not shift the sequence of baskets.
         this.cashRandom = new Random(options.getSeed() * 31 + 17);
+        this.deskRandom = new Random(options.getSeed() * 131 + 7);
+        this.engines = new ArrayList<>();
+        for (String engine : options.getEngines()) {
+            int colon = engine.lastIndexOf(':');
+            engines.add(new String[] {engine.substring(0, colon), engine.substring(colon + 1)});
+        }
+        if (engines.isEmpty()) {
+            engines.add(new String[] {options.getHost(), Integer.toString(options.getPort())});
+        }
         this.terminals = new ArrayList<>(options.getTerminals());
         for (int i = 0; i < options.getTerminals(); i++) {
             String storeId = String.format("store-%03d", i % options.getStores() + 1);
             String terminalId = "T-" + storeId + "-" + (i / options.getStores() + 1);
-            terminals.add(new Terminal(terminalId, storeId));
+            terminals.add(new Terminal(terminalId, storeId, i % engines.size()));
         }
     }
 
@@ -163,6 +197,11 @@ public final class PosSimulator {
     /** Completes once the simulator has stopped: after {@link #stop()} or the duration. */
     public Future<Void> completion() {
         return stopped.future();
+    }
+
+    /** Member lookups, top-ups and voids made so far, by kind; callable from any thread. */
+    public Map<String, Long> deskActions() {
+        return counters.deskActions();
     }
 
     /** A consistent snapshot of the counters; callable from any thread. */
@@ -232,9 +271,10 @@ public final class PosSimulator {
             terminal.client.close();
         }
         terminal.connecting = true;
+        String[] engine = engines.get(terminal.engineIndex % engines.size());
         TerminalClient client = TerminalClient.create(vertx, new TerminalClientOptions()
-                .setHost(options.getHost())
-                .setPort(options.getPort())
+                .setHost(engine[0])
+                .setPort(Integer.parseInt(engine[1]))
                 .setTerminalId(terminal.terminalId)
                 .setStoreId(terminal.storeId)
                 .setSoftwareVersion("kassa-pos-sim")
@@ -270,6 +310,8 @@ public final class PosSimulator {
             // A sale that failed late must not replace a connection that is up again.
             if (!stopping && !terminal.connecting && !terminal.client.isConnected()) {
                 counters.reconnectAttempted();
+                // The node may be gone: try the next one.
+                terminal.engineIndex = (terminal.engineIndex + 1) % engines.size();
                 connect(terminal);
             }
         });
@@ -328,11 +370,32 @@ public final class PosSimulator {
                 : "";
         long pointsWish = !memberCode.isEmpty() && TenderPlan.wantsPoints(cashRandom)
                 ? POINTS_WISH_ALL : 0;
-        long quoteStartNanos = System.nanoTime();
-        client.quote(QuoteRequest.newBuilder().setCurrency(CURRENCY).addAllLines(basket)
-                        .setMemberCode(memberCode).setPointsWish(pointsWish).build())
+        boolean desk = options.getMembers() > 0;
+        boolean lookUp = desk && !memberCode.isEmpty() && deskRandom.nextInt(LOOKUP_ONE_IN) == 0;
+        boolean topUp = desk && !memberCode.isEmpty() && deskRandom.nextInt(TOP_UP_ONE_IN) == 0;
+        boolean walksAway = desk && deskRandom.nextInt(VOID_ONE_IN) == 0;
+        beforeSale(client, saleId, memberCode, lookUp, topUp)
+                .compose(ready -> {
+                    long quoteStartNanos = System.nanoTime();
+                    return client.quote(QuoteRequest.newBuilder().setCurrency(CURRENCY)
+                                    .addAllLines(basket).setMemberCode(memberCode)
+                                    .setPointsWish(pointsWish).build())
+                            .map(quote -> {
+                                counters.quoteAnswered(microsSince(quoteStartNanos));
+                                return quote;
+                            });
+                })
                 .compose(quote -> {
-                    counters.quoteAnswered(microsSince(quoteStartNanos));
+                    if (walksAway) {
+                        // The customer leaves at the till: the sale is voided before payment.
+                        return client.voidSale(VoidRequest.newBuilder().setSaleId(saleId)
+                                        .setMemberCode(memberCode)
+                                        .setReason("customer walked away").build())
+                                .map(voided -> {
+                                    counters.deskAction("void");
+                                    return (Object) voided;
+                                });
+                    }
                     long payableFen = quote.getPayableFen();
                     if (payableFen < 0) {
                         return Future.failedFuture(new InconsistentAnswerException(
@@ -352,7 +415,7 @@ public final class PosSimulator {
                     return client.checkout(checkout).map(response -> {
                         counters.checkoutAnswered(microsSince(checkoutStartNanos));
                         verify(response, saleId, payableFen, changeFen);
-                        return response;
+                        return (Object) response;
                     });
                 })
                 .onComplete(committed -> counters.completed(),
@@ -369,6 +432,30 @@ public final class PosSimulator {
                     salesInFlight--;
                     assert salesInFlight >= 0;
                 });
+    }
+
+    /** A member lookup and a cash top-up before the sale, when drawn. */
+    private Future<Void> beforeSale(TerminalClient client, String saleId, String memberCode,
+            boolean lookUp, boolean topUp) {
+        Future<Void> ready = Future.succeededFuture();
+        if (lookUp) {
+            ready = ready.compose(none -> client.lookupMember(MemberLookupRequest.newBuilder()
+                    .setMemberCode(memberCode).build())).map(found -> {
+                        counters.deskAction("member-lookup");
+                        return null;
+                    });
+        }
+        if (topUp) {
+            ready = ready.compose(none -> client.topUp(TopUpRequest.newBuilder()
+                    .setTopUpId(saleId + "-tu").setMemberCode(memberCode).setCurrency(CURRENCY)
+                    .setTender(Tender.newBuilder().setType(TenderType.CASH)
+                            .setAmountFen(TOP_UP_FEN).setReceivedFen(TOP_UP_FEN))
+                    .build())).map(done -> {
+                        counters.deskAction("top-up");
+                        return null;
+                    });
+        }
+        return ready;
     }
 
     /** The payable rounded up to the next 10-yuan note; a multiple of 10 yuan stays exact. */
@@ -448,6 +535,9 @@ public final class PosSimulator {
             // Back on the simulator's context: closing may complete on an acceptor thread.
             if (started) {
                 LOG.info(stats().summary());
+                if (!counters.deskActions().isEmpty()) {
+                    LOG.info("pos-sim: besides checkouts: {}", counters.deskActions());
+                }
             }
             stopped.tryComplete();
         }));
@@ -491,6 +581,7 @@ public final class PosSimulator {
         private long skipped;
         private long reconnects;
         private final Map<String, Long> failuresByKind = new HashMap<>();
+        private final Map<String, Long> deskActions = new java.util.TreeMap<>();
         private final LatencyHistogram quoteLatency = new LatencyHistogram();
         private final LatencyHistogram checkoutLatency = new LatencyHistogram();
 
@@ -505,6 +596,14 @@ public final class PosSimulator {
         synchronized void failed(String kind) {
             failed++;
             failuresByKind.merge(kind, 1L, Long::sum);
+        }
+
+        synchronized void deskAction(String kind) {
+            deskActions.merge(kind, 1L, Long::sum);
+        }
+
+        synchronized Map<String, Long> deskActions() {
+            return Map.copyOf(deskActions);
         }
 
         synchronized void skipped() {

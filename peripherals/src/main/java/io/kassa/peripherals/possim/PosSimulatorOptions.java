@@ -32,6 +32,7 @@ public final class PosSimulatorOptions {
     private long drainTimeoutMillis = 5_000;
     private String demoSecretSeed;
     private int members;
+    private java.util.List<String> engines = java.util.List.of();
 
     public PosSimulatorOptions() {
     }
@@ -51,6 +52,7 @@ public final class PosSimulatorOptions {
         this.drainTimeoutMillis = other.drainTimeoutMillis;
         this.demoSecretSeed = other.demoSecretSeed;
         this.members = other.members;
+        this.engines = other.engines;
     }
 
     /** @throws IllegalArgumentException naming the first option out of range */
@@ -76,6 +78,13 @@ public final class PosSimulatorOptions {
         require(drainTimeoutMillis >= 0, "drainTimeoutMillis must be >= 0");
         require(members >= 0 && members <= MEMBERS_MAX,
                 "members must be 0.." + MEMBERS_MAX + ", was " + members);
+        for (String engine : engines) {
+            int colon = engine.lastIndexOf(':');
+            require(colon > 0 && engine.substring(colon + 1).matches("[0-9]{1,5}")
+                    && Integer.parseInt(engine.substring(colon + 1)) >= 1
+                    && Integer.parseInt(engine.substring(colon + 1)) <= 65_535,
+                    "engines must be host:port with a port of 1..65535, was " + engine);
+        }
     }
 
     private static void require(boolean condition, String message) {
@@ -86,6 +95,19 @@ public final class PosSimulatorOptions {
 
     public String getHost() {
         return host;
+    }
+
+    /**
+     * The engine nodes as {@code host:port}; empty: the one at host and port. Terminal i starts
+     * at node {@code i mod n} and moves to the next after every lost connection.
+     */
+    public java.util.List<String> getEngines() {
+        return engines;
+    }
+
+    public PosSimulatorOptions setEngines(java.util.List<String> engines) {
+        this.engines = java.util.List.copyOf(engines);
+        return this;
     }
 
     public PosSimulatorOptions setHost(String host) {

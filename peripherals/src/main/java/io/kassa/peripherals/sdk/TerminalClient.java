@@ -17,10 +17,20 @@ import io.kassa.protocol.v1.ErrorCode;
 import io.kassa.protocol.v1.Heartbeat;
 import io.kassa.protocol.v1.HeartbeatAck;
 import io.kassa.protocol.v1.Hello;
+import io.kassa.protocol.v1.MemberLookupRequest;
+import io.kassa.protocol.v1.MemberLookupResponse;
+import io.kassa.protocol.v1.PaymentStatusRequest;
+import io.kassa.protocol.v1.PaymentStatusResponse;
 import io.kassa.protocol.v1.Push;
 import io.kassa.protocol.v1.PushAck;
 import io.kassa.protocol.v1.QuoteRequest;
 import io.kassa.protocol.v1.QuoteResponse;
+import io.kassa.protocol.v1.ShiftTotalsRequest;
+import io.kassa.protocol.v1.ShiftTotalsResponse;
+import io.kassa.protocol.v1.TopUpRequest;
+import io.kassa.protocol.v1.TopUpResponse;
+import io.kassa.protocol.v1.VoidRequest;
+import io.kassa.protocol.v1.VoidResponse;
 import io.kassa.protocol.v1.Welcome;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -188,6 +198,58 @@ public final class TerminalClient {
                 .setCheckoutRequest(Objects.requireNonNull(request, "request"));
         return onContext(() -> send(envelope, Envelope.BodyCase.CHECKOUT_RESPONSE, true))
                 .map(Envelope::getCheckoutResponse);
+    }
+
+    /** Looks a member up by member code or phone (SPEC.md 6.16); read-only. */
+    public Future<MemberLookupResponse> lookupMember(MemberLookupRequest request) {
+        Envelope.Builder envelope = Envelope.newBuilder()
+                .setMemberLookupRequest(Objects.requireNonNull(request, "request"));
+        return onContext(() -> send(envelope, Envelope.BodyCase.MEMBER_LOOKUP_RESPONSE, true))
+                .map(Envelope::getMemberLookupResponse);
+    }
+
+    /** Where a sale of this terminal stands (SPEC.md 6.17); read-only. */
+    public Future<PaymentStatusResponse> paymentStatus(PaymentStatusRequest request) {
+        Envelope.Builder envelope = Envelope.newBuilder()
+                .setPaymentStatusRequest(Objects.requireNonNull(request, "request"));
+        return onContext(() -> send(envelope, Envelope.BodyCase.PAYMENT_STATUS_RESPONSE, true))
+                .map(Envelope::getPaymentStatusResponse);
+    }
+
+    /** Voids a sale before it is paid (SPEC.md 6.18); idempotent on the sale id. */
+    public Future<VoidResponse> voidSale(VoidRequest request) {
+        Envelope.Builder envelope = Envelope.newBuilder()
+                .setVoidRequest(Objects.requireNonNull(request, "request"));
+        return onContext(() -> send(envelope, Envelope.BodyCase.VOID_RESPONSE, true))
+                .map(Envelope::getVoidResponse);
+    }
+
+    /** Tops up a member's stored value (SPEC.md 6.19); idempotent on the top-up id. */
+    public Future<TopUpResponse> topUp(TopUpRequest request) {
+        Envelope.Builder envelope = Envelope.newBuilder()
+                .setTopUpRequest(Objects.requireNonNull(request, "request"));
+        return onContext(() -> send(envelope, Envelope.BodyCase.TOP_UP_RESPONSE, true))
+                .map(Envelope::getTopUpResponse);
+    }
+
+    /** This terminal's totals over a shift, closing it when asked (SPEC.md 6.20). */
+    public Future<ShiftTotalsResponse> shiftTotals(ShiftTotalsRequest request) {
+        Envelope.Builder envelope = Envelope.newBuilder()
+                .setShiftTotalsRequest(Objects.requireNonNull(request, "request"));
+        return onContext(() -> send(envelope, Envelope.BodyCase.SHIFT_TOTALS_RESPONSE, true))
+                .map(Envelope::getShiftTotalsResponse);
+    }
+
+    /**
+     * Refunds a committed sale, whole or some lines (SPEC.md 6.21); idempotent on the refund
+     * id: resending it after a lost answer returns nothing twice and answers the first refund.
+     */
+    public Future<io.kassa.protocol.v1.RefundResponse> refund(
+            io.kassa.protocol.v1.RefundRequest request) {
+        Envelope.Builder envelope = Envelope.newBuilder()
+                .setRefundRequest(Objects.requireNonNull(request, "request"));
+        return onContext(() -> send(envelope, Envelope.BodyCase.REFUND_RESPONSE, true))
+                .map(Envelope::getRefundResponse);
     }
 
     /** Sends one Heartbeat now; counts against {@code inFlightMax} like any request. */

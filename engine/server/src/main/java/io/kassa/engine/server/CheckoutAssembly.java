@@ -18,9 +18,9 @@ import io.kassa.engine.server.rules.ChainRulesSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +49,7 @@ public final class CheckoutAssembly {
     public static final long RECONCILE_MILLIS = 15 * 60_000;
 
     private final Vertx vertx;
-    private final ChainRules rules;
+    private final Supplier<ChainRules> rules;
     private final CheckoutService checkout;
     private final PgSalesLedger ledger;
     private final RedisMemberBalances balances;
@@ -65,13 +65,13 @@ public final class CheckoutAssembly {
     private final PointsExpiryJob expiryJob;
     private final long expiryTimer;
 
-    private CheckoutAssembly(Vertx vertx, ChainRules rules, Pool pool, Redis redis,
+    private CheckoutAssembly(Vertx vertx, Supplier<ChainRules> rules, Pool pool, Redis redis,
             Clock clock, CheckoutMetrics metrics) {
         this.vertx = vertx;
         this.rules = rules;
         this.ledger = new PgSalesLedger(vertx, pool, clock,
                 PgSalesLedger.GroupCommitOptions.DEFAULTS);
-        this.balances = new RedisMemberBalances(RedisAPI.api(redis));
+        this.balances = new RedisMemberBalances(redis);
         PgMemberDirectory directory = new PgMemberDirectory(pool);
         this.hotCopy = new HotCopy(balances, directory, new PgGenerationFence(pool));
         this.outbox = new PgOutbox(vertx, pool);
@@ -113,18 +113,27 @@ public final class CheckoutAssembly {
         return start(vertx, pool, redis, clock, CheckoutMetrics.NONE);
     }
 
-    /** As above, reporting checkouts and background duties to {@code metrics}. */
+    /**
+     * As above, reporting checkouts and background duties to {@code metrics}, with the rules
+     * of KASSA_RULES_FILE (or the demo chain) fixed for the assembly's life.
+     */
     public static Future<CheckoutAssembly> start(Vertx vertx, Pool pool, Redis redis,
             Clock clock, CheckoutMetrics metrics) {
-        ChainRules rules = ChainRulesSource.fromEnvironment(System.getenv());
+        ChainRules fixed = ChainRulesSource.fromEnvironment(System.getenv());
+        return start(vertx, pool, redis, clock, metrics, () -> fixed);
+    }
+
+    /** As above, pricing with whatever version of the rules {@code rules} holds. */
+    public static Future<CheckoutAssembly> start(Vertx vertx, Pool pool, Redis redis,
+            Clock clock, CheckoutMetrics metrics, Supplier<ChainRules> rules) {
         CheckoutAssembly assembly =
                 new CheckoutAssembly(vertx, rules, pool, redis, clock, metrics);
         return assembly.hotCopy.check().map(ready -> assembly);
     }
 
-    /** The chain's rules the checkout prices with (stores, templates, points rules). */
+    /** The chain's rules the checkout prices with now (stores, templates, points rules). */
     public ChainRules rules() {
-        return rules;
+        return rules.get();
     }
 
     public CheckoutService checkout() {
@@ -137,6 +146,11 @@ public final class CheckoutAssembly {
 
     public HotCopy hotCopy() {
         return hotCopy;
+    }
+
+    /** The outbox the checkout marks applied effects in. */
+    public io.kassa.engine.server.checkout.Outbox outbox() {
+        return outbox;
     }
 
     public OutboxRelay relay() {

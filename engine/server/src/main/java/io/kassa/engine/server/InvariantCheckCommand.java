@@ -66,7 +66,10 @@ public final class InvariantCheckCommand {
             long differences = 0;
             if (config.redisUrl().isPresent()) {
                 Redis redis = Redis.createClient(vertx,
-                        new RedisOptions().setConnectionString(config.redisUrl().get()));
+                        new RedisOptions().setConnectionString(config.redisUrl().get())
+                                // The reconciler asks about a page of members at once.
+                                .setMaxPoolSize(8).setMaxPoolWaiting(
+                                        Reconciler.PAGE_MEMBERS_MAX * 8));
                 List<Reconciler.Difference> found = await(new Reconciler(
                         new RedisMemberBalances(RedisAPI.api(redis)),
                         new PgMemberDirectory(pool)).reconcileAll());

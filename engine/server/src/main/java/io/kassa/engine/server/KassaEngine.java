@@ -1,17 +1,21 @@
 package io.kassa.engine.server;
 
 import io.kassa.engine.server.checkout.CheckoutService;
+import io.kassa.engine.server.cluster.NodeCluster;
 import io.kassa.engine.server.config.EngineConfig;
 import io.kassa.engine.server.http.Operations;
 import io.kassa.engine.server.http.PaymentEdges;
 import io.kassa.engine.server.metrics.KassaMetrics;
 import io.kassa.engine.server.postgres.EmbeddedPostgresServer;
 import io.kassa.engine.server.postgres.Migrations;
+import io.kassa.engine.server.postgres.PgRulesVersions;
 import io.kassa.engine.server.postgres.PgSalesLedger;
 import io.kassa.engine.server.postgres.PostgresLocation;
 import io.kassa.engine.server.redis.EmbeddedRedisServer;
+import io.kassa.engine.server.rules.RulesCatalogue;
 import io.kassa.engine.server.terminal.PushOutbox;
 import io.kassa.engine.server.terminal.TerminalEndpoint;
+import io.kassa.engine.server.terminal.TerminalPaymentUpdates;
 import io.kassa.engine.server.terminal.TerminalPolicy;
 import io.kassa.engine.server.terminal.TerminalRegistry;
 import io.kassa.engine.server.terminal.TerminalServerOptions;
@@ -63,8 +67,14 @@ public final class KassaEngine implements AutoCloseable {
     // Set once in start(), right after construction: the payment channels and their callbacks.
     private PaymentEdges payments;
     private PaymentAssembly paymentAssembly;
+    private RefundAssembly refundAssembly;
     // Set once in start(), right after construction: metrics, health, dashboard, admin API.
     private Operations operations;
+    // Set once in start(), right after construction: the cluster (or this node alone), the
+    // configuration catalogue, and the routing of late payment outcomes to terminals.
+    private NodeCluster cluster;
+    private RulesCatalogue rules;
+    private TerminalPaymentUpdates paymentUpdates;
 
     private KassaEngine(Vertx vertx, Pool pool, Redis redis, int terminalPort,
             String deploymentId, List<AutoCloseable> embedded, EngineConfig config,
@@ -115,7 +125,11 @@ public final class KassaEngine implements AutoCloseable {
             log.info("schema '{}' migrated ({} migrations applied)", location.schema(), applied);
 
             KassaMetrics metrics = KassaMetrics.create();
-            Vertx vertx = metrics.configure(Vertx.builder(), new VertxOptions()).build();
+            VertxOptions vertxOptions = new VertxOptions();
+            NodeCluster cluster = await(NodeCluster.start(
+                    metrics.configure(Vertx.builder(), vertxOptions), vertxOptions,
+                    resolved.cluster(), resolved.nodeId()), "cluster join");
+            Vertx vertx = cluster.vertx();
             metrics.attach(vertx);
             Pool pool = PgBuilder.pool()
                     .with(new PoolOptions().setMaxSize(resolved.postgresPoolSize()))
@@ -136,12 +150,17 @@ public final class KassaEngine implements AutoCloseable {
             TerminalServerOptions terminalOptions = TerminalServerOptions.of(
                     resolved.terminalHost(), port, resolved.nodeId(),
                     resolved.heartbeatIntervalMillis(), resolved.frameCompletionMillis());
+            RulesCatalogue rules = await(RulesCatalogue.start(vertx,
+                    new PgRulesVersions(pool, clock), cluster.configuration(), System.getenv()),
+                    "configuration");
             CheckoutAssembly assembly = await(CheckoutAssembly.start(vertx, pool, redis, clock,
-                    metrics), "checkout assembly");
+                    metrics, rules.live()), "checkout assembly");
             PgSalesLedger ledger = assembly.ledger();
             CheckoutService checkout = assembly.checkout();
-            TerminalEndpoint terminals =
-                    TerminalEndpoint.create(pool, checkout, terminalOptions, policy, clock);
+            TerminalEndpoint terminals = TerminalEndpoint.create(pool, checkout,
+                    terminalOptions, policy, clock, cluster.sessions());
+            io.kassa.engine.server.checkout.SaleDesk sales =
+                    DeskAssembly.wire(terminals.desk(), pool, assembly, clock);
             if (policy.demoSecretSeed().isPresent()) {
                 log.warn("KASSA_DEMO_TERMINAL_SECRET_SEED is set: any terminal id authenticates"
                         + " with a secret derived from the seed. Demo only.");
@@ -153,7 +172,7 @@ public final class KassaEngine implements AutoCloseable {
             log.info("node '{}' listening for terminals on {}:{}{}", resolved.nodeId(),
                     resolved.terminalHost(), port, terminals.tls() ? " (TLS)" : "");
             Operations operations = Operations.create(vertx, pool, RedisAPI.api(redis),
-                    assembly.hotCopy(), assembly.rules(), terminals.registry(), metrics, clock,
+                    assembly.hotCopy(), rules, cluster, terminals.registry(), metrics, clock,
                     System.getenv());
             PaymentEdges payments = await(PaymentEdges.start(vertx, pool, resolved.httpHost(),
                     resolved.httpPort(), resolved.paymentKeysDirectory(), resolved.payments(),
@@ -167,11 +186,19 @@ public final class KassaEngine implements AutoCloseable {
                     payments.channels().all().keySet());
             KassaEngine engine = new KassaEngine(vertx, pool, redis, port, deploymentId,
                     embedded, resolved, ledger, terminals);
+            engine.cluster = cluster;
+            engine.rules = rules;
             engine.payments = payments;
+            engine.paymentUpdates = new TerminalPaymentUpdates(terminals.outbox(), vertx,
+                    cluster.sessions(), resolved.nodeId());
+            await(engine.paymentUpdates.start(), "payment update hand-over");
             engine.paymentAssembly = PaymentAssembly.start(vertx, pool, checkout, ledger,
-                    payments, new io.kassa.engine.server.terminal.TerminalPaymentUpdates(
-                            terminals.outbox()), resolved.payments(), resolved.nodeId(), clock);
+                    payments, engine.paymentUpdates, resolved.payments(), resolved.nodeId(),
+                    clock);
             engine.paymentAssembly.orchestrator().instrument(operations.metrics());
+            sales.enablePayments(engine.paymentAssembly.orchestrator());
+            engine.refundAssembly = RefundAssembly.start(vertx, pool, assembly,
+                    payments.channels(), clock);
             engine.operations = operations;
             return engine;
         } catch (RuntimeException e) {
@@ -234,6 +261,16 @@ public final class KassaEngine implements AutoCloseable {
         return terminals.registry();
     }
 
+    /** This node's cluster (a single node's when no members are configured). */
+    public NodeCluster cluster() {
+        return cluster;
+    }
+
+    /** The chain's configuration as this node prices with it. */
+    public RulesCatalogue rules() {
+        return rules;
+    }
+
     /** The pushes to terminals served by this node. */
     public PushOutbox terminalPushes() {
         return terminals.outbox();
@@ -263,8 +300,14 @@ public final class KassaEngine implements AutoCloseable {
         if (operations != null) {
             operations.close();
         }
+        if (refundAssembly != null) {
+            refundAssembly.close();
+        }
         if (paymentAssembly != null) {
             paymentAssembly.close();
+        }
+        if (rules != null) {
+            rules.close();
         }
         if (payments != null) {
             payments.close();

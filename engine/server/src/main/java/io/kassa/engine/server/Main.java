@@ -21,6 +21,11 @@ public final class Main {
                 System.exit(InvariantCheckCommand.run(System.getenv(), System.out, System.err));
                 return;
             }
+            if (args[0].equals(ReconcilePaymentsCommand.COMMAND)) {
+                System.exit(ReconcilePaymentsCommand.run(args, System.getenv(),
+                        Clock.systemUTC(), System.out, System.err));
+                return;
+            }
             System.exit(args[0].equals(ProvisionTerminal.COMMAND)
                     ? ProvisionTerminal.run(args, System.getenv(), System.out, System.err)
                     : usage());
@@ -106,6 +111,9 @@ public final class Main {
                 + " KASSA_* environment variables)" + System.lineSeparator()
                 + "       java -jar kassa-engine.jar check-invariants  (exit 1 when money"
                 + " invariants are broken)" + System.lineSeparator()
+                + "       java -jar kassa-engine.jar reconcile-payments --statement FILE"
+                + " [--day YYYY-MM-DD] [--zone ZONE]  (exit 1 on mismatches)"
+                + System.lineSeparator()
                 + ProvisionTerminal.USAGE);
         return ProvisionTerminal.EXIT_USAGE;
     }

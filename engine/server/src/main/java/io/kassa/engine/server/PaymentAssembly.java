@@ -32,6 +32,29 @@ public final class PaymentAssembly {
     /** How long a checkout request is held open before it is answered "payment pending". */
     public static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
 
+    /**
+     * {@link #ANSWER_WITHIN}, or KASSA_CHECKOUT_ANSWER_WITHIN_MILLIS (100..60000) where a
+     * deployment wants terminals told sooner.
+     */
+    static Duration answerWithin(java.util.Map<String, String> environment) {
+        String value = environment.get("KASSA_CHECKOUT_ANSWER_WITHIN_MILLIS");
+        if (value == null || value.isBlank()) {
+            return ANSWER_WITHIN;
+        }
+        long millis;
+        try {
+            millis = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "KASSA_CHECKOUT_ANSWER_WITHIN_MILLIS must be an integer: " + value, e);
+        }
+        if (millis < 100 || millis > 60_000) {
+            throw new IllegalArgumentException(
+                    "KASSA_CHECKOUT_ANSWER_WITHIN_MILLIS must be 100..60000: " + millis);
+        }
+        return Duration.ofMillis(millis);
+    }
+
     private final Vertx vertx;
     private final PaymentOrchestrator orchestrator;
     private final PaymentJanitor janitor;
@@ -52,7 +75,7 @@ public final class PaymentAssembly {
         PaymentOrchestrator orchestrator = new PaymentOrchestrator(vertx, intents,
                 edges.channels()::channel, settings.timings(), PaymentCodeRouter.defaults(),
                 clock, PaymentOrchestrator.Options.defaults(nodeId));
-        checkout.enablePayments(orchestrator, updates, ANSWER_WITHIN);
+        checkout.enablePayments(orchestrator, updates, answerWithin(System.getenv()));
         edges.attach(new PaymentNotifications(intents, orchestrator, edges.recorder()));
         PaymentJanitor janitor =
                 new PaymentJanitor(intents, orchestrator, ledger, updates, clock, nodeId);

@@ -35,6 +35,8 @@ public enum RejectionCode {
     COUPON_MEMBER_NOT_DORMANT,
     COUPON_NOT_IN_BEST_COMBINATION,
     COUPON_CURRENCY_MISMATCH,
+    /** A red packet's amount cannot give every share its minimum. */
+    RED_PACKET_BELOW_MINIMUM,
 
     // Points and balances.
     POINTS_OVER_CAP,

@@ -45,6 +45,14 @@ public record LedgerAccount(String path) {
         return new LedgerAccount("store/" + storeId + "/points_redeemed");
     }
 
+    /**
+     * Money a store kept from refunds for earned points the member had already spent (the
+     * clawback shortfall, charged at the redemption rate): revenue, credit-normal.
+     */
+    public static LedgerAccount storeClawbackShortfall(String storeId) {
+        return new LedgerAccount("store/" + storeId + "/clawback_shortfall");
+    }
+
     /** Discounts a store granted against its gross sales (contra-revenue: debit-normal). */
     public static LedgerAccount storeDiscounts(String storeId) {
         return new LedgerAccount("store/" + storeId + "/discounts");

@@ -69,9 +69,21 @@ public final class RulesValidator {
         checkExpiry(rules.expiry());
         checkEngagement(rules.engagement());
         Set<String> templateIds = checkTemplates(rules, storeIds, groupIds);
+        Set<String> offerIds = new HashSet<>();
         for (int index = 0; index < rules.couponExchanges().size(); index++) {
             CouponExchangeOffer offer = rules.couponExchanges().get(index);
             String path = "couponExchanges[" + index + "]";
+            if (!offer.offerId().matches(CouponExchangeOffer.ID_PATTERN)) {
+                problem(path + ".id", "must match " + CouponExchangeOffer.ID_PATTERN + ", is '"
+                        + offer.offerId() + "'");
+            } else if (!offerIds.add(offer.offerId())) {
+                problem(path + ".id", "is not unique: " + offer.offerId());
+            }
+            if (offer.stock().isPresent() && (offer.stock().getAsLong() <= 0
+                    || offer.stock().getAsLong() > CouponExchangeOffer.STOCK_MAX)) {
+                problem(path + ".stock", "must be within 1.." + CouponExchangeOffer.STOCK_MAX
+                        + ", is " + offer.stock().getAsLong());
+            }
             if (offer.pointsCost() <= 0) {
                 problem(path + ".pointsCost", "must be > 0, is " + offer.pointsCost());
             }

@@ -21,6 +21,33 @@ class RulesValidatorTest {
     }
 
     @Test
+    void aLimitedOfferNeedsAStockWithinBoundsAndAUniqueKeySafeId() {
+        ChainRules demo = DemoChain.rules();
+        ChainRules offers = ChainRules.builder().chainId(demo.chainId())
+                .categoryRates(demo.categoryRates()).tiers(demo.tiers())
+                .bonuses(demo.bonuses()).redemption(demo.redemption()).expiry(demo.expiry())
+                .engagement(demo.engagement()).couponTemplates(demo.couponTemplates())
+                .stores(demo.stores())
+                .couponExchanges(List.of(
+                        CouponExchangeOffer.limited("gift-ok", 2_000, "cash-5", 100),
+                        CouponExchangeOffer.limited("gift-zero", 2_000, "cash-5", 0),
+                        CouponExchangeOffer.limited("gift-huge", 2_000, "cash-5",
+                                CouponExchangeOffer.STOCK_MAX + 1),
+                        CouponExchangeOffer.limited("gift-ok", 1_000, "cash-5", 5),
+                        new CouponExchangeOffer("gift{tag}", 500, "cash-5"),
+                        CouponExchangeOffer.limited("gift-max", 2_000, "cash-5",
+                                CouponExchangeOffer.STOCK_MAX)))
+                .build();
+
+        assertThat(RulesValidator.validate(offers)).extracting(RulesProblem::path)
+                .containsExactlyInAnyOrder("couponExchanges[1].stock",
+                        "couponExchanges[2].stock", "couponExchanges[3].id",
+                        "couponExchanges[4].id");
+        assertThat(CouponExchangeOffer.limited("g", 1, "t", 100).limited()).isTrue();
+        assertThat(new CouponExchangeOffer("g", 1, "t").stock()).isEmpty();
+    }
+
+    @Test
     void everyProblemIsReportedWithItsPath() {
         ChainRules broken = ChainRules.builder()
                 .chainId(" ")

@@ -11,12 +11,31 @@ public final class AdminProblem extends RuntimeException {
     private final int status;
     private final String slug;
     private final String title;
+    private final transient java.util.Map<String, Object> extensions;
 
     public AdminProblem(int status, String slug, String title, String detail) {
+        this(status, slug, title, detail, java.util.Map.of());
+    }
+
+    private AdminProblem(int status, String slug, String title, String detail,
+            java.util.Map<String, Object> extensions) {
         super(detail, null, false, false);
         this.status = status;
         this.slug = slug;
         this.title = title;
+        this.extensions = extensions;
+    }
+
+    /** The same problem with one more member (RFC 9457 extension), e.g. a list of errors. */
+    public AdminProblem with(String member, Object value) {
+        java.util.Map<String, Object> more = new java.util.LinkedHashMap<>(extensions);
+        more.put(member, value);
+        return new AdminProblem(status, slug, title, getMessage(), java.util.Map.copyOf(more));
+    }
+
+    /** Extension members beyond type, title, status, detail and instance. */
+    public java.util.Map<String, Object> extensions() {
+        return extensions;
     }
 
     public int status() {

@@ -102,6 +102,21 @@ public interface AdminStore {
     Future<List<String>> issueCoupons(String templateId, List<String> memberIds,
             Instant validFrom, Instant validUntil, Audit audit);
 
+    /**
+     * Exchanges points for a coupon in one transaction: the member's live lots drawn soonest
+     * expiring first with a balanced ledger transaction, the coupon issued, the exchange
+     * recorded under its exchange id, the hot copy told to reload, an audit row, and for a
+     * limited offer one unit counted on the offer's quota row, whose check refuses an
+     * oversell. A known exchange id answers the recorded exchange and writes nothing.
+     */
+    Future<PointsExchange.Outcome> exchangePoints(PointsExchange.Request request, Audit audit);
+
+    /** The exchange recorded under {@code exchangeId}, if any. */
+    Future<Optional<PointsExchange>> pointsExchange(String exchangeId);
+
+    /** How many exchanges the limited offer {@code offerId} gave (0 before its first). */
+    Future<Long> quotaTaken(String offerId);
+
     Future<Optional<Order>> order(String orderId);
 
     Future<List<AuditEntry>> audit(Instant from, Instant to, int limit);

@@ -2,6 +2,7 @@ package io.kassa.engine.server.checkout;
 
 import io.kassa.engine.core.basket.PricedLine;
 import io.kassa.engine.core.coupon.Coupon;
+import io.kassa.engine.core.coupon.CouponBenefit;
 import io.kassa.engine.core.decision.Decision;
 import io.kassa.engine.core.decision.RejectionCode;
 import io.kassa.engine.core.ledger.SalePosting;
@@ -35,11 +36,11 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,8 @@ public final class CheckoutService {
     /** How long a hold may stay open before the janitor may fence and release it. */
     public static final Duration HOLD_DEADLINE = Duration.ofMinutes(2);
 
-    private final ChainRules rules;
+    /** The rules in force, read at each use: a new configuration version applies at once. */
+    private final Supplier<ChainRules> rules;
     private final SalesLedger ledger;
     private final HotCopy hotCopy;
     private final MemberDirectory directory;
@@ -69,7 +71,8 @@ public final class CheckoutService {
     private final Outbox outbox;
     private final Clock clock;
     private final TimeOrderedIds orderIds;
-    private final Map<String, Integer> tierRanks = new HashMap<>();
+    /** What a sale's first quote read of its member, for its later quotes and checkout. */
+    private final QuotedMembers quotedMembers = new QuotedMembers();
     private volatile CheckoutMetrics metrics = CheckoutMetrics.NONE;
     private volatile PaymentSetup payments;
     /** Checkouts with channel tenders running on this node, so that a retry joins its run. */
@@ -86,6 +89,12 @@ public final class CheckoutService {
 
     public CheckoutService(ChainRules rules, SalesLedger ledger, HotCopy hotCopy,
             MemberDirectory directory, MemberBalances balances, Outbox outbox, Clock clock) {
+        this(() -> rules, ledger, hotCopy, directory, balances, outbox, clock);
+    }
+
+    /** Prices with whatever version {@code rules} gives at each request. */
+    public CheckoutService(Supplier<ChainRules> rules, SalesLedger ledger, HotCopy hotCopy,
+            MemberDirectory directory, MemberBalances balances, Outbox outbox, Clock clock) {
         this.rules = rules;
         this.ledger = ledger;
         this.hotCopy = hotCopy;
@@ -94,24 +103,34 @@ public final class CheckoutService {
         this.outbox = outbox;
         this.clock = clock;
         this.orderIds = new TimeOrderedIds(clock);
-        List<Tier> tiers = rules.tiers().tiers();
-        for (int rank = 0; rank < tiers.size(); rank++) {
-            tierRanks.put(tiers.get(rank).name(), rank);
-        }
     }
 
     /** Prices a basket for a customer; reads only. */
     public Future<Decision<Quote>> quote(QuoteCommand command) {
         long startedNanos = System.nanoTime();
         ZonedDateTime at = storeTime(command.storeId());
-        return memberContext(command.memberCode(), at, Optional.empty())
-                .map(member -> member.then(context -> QuoteEngine.quote(rules,
+        return memberContext(command.memberCode(), at, Optional.empty(),
+                        MemberRead.QUOTE, command.storeId())
+                .map(member -> member.then(context -> QuoteEngine.quote(rules.get(),
                         new QuoteRequest(command.storeId(), at, command.lines(),
                                 context.map(MemberContext::snapshot),
                                 context.map(MemberContext::coupons).orElse(List.of()),
                                 command.pointsWish()))))
                 .andThen(result -> metrics.quoteFinished(command.storeId(), result.succeeded(),
                         System.nanoTime() - startedNanos));
+    }
+
+    /** Refunds of this engine's committed sales, once enabled. */
+    private volatile SaleRefunds refunds;
+
+    /** Enables refunds (SPEC.md 6.21) through {@code saleRefunds}. */
+    public void enableRefunds(SaleRefunds saleRefunds) {
+        this.refunds = java.util.Objects.requireNonNull(saleRefunds, "saleRefunds");
+    }
+
+    /** The refunds of committed sales, when enabled on this engine. */
+    public Optional<SaleRefunds> refunds() {
+        return Optional.ofNullable(refunds);
     }
 
     /** Where checkout outcomes and latencies are reported; nothing is by default. */
@@ -137,9 +156,11 @@ public final class CheckoutService {
         long startedNanos = System.nanoTime();
         ZonedDateTime at = storeTime(command.key().storeId());
         String holdId = HoldIds.of(command.key());
-        return memberContext(command.memberCode(), at, Optional.of(holdId)).compose(member -> {
+        return memberContext(command.memberCode(), at, Optional.of(holdId),
+                MemberRead.CHECKOUT, command.key().storeId()).compose(member -> {
             if (member instanceof Decision.Rejected<Optional<MemberContext>> rejected) {
-                return Future.succeededFuture(new CheckoutOutcome.Rejected(rejected.rejection()));
+                return rejectedUnlessRecorded(command,
+                        new CheckoutOutcome.Rejected(rejected.rejection()));
             }
             Optional<MemberContext> context =
                     ((Decision.Accepted<Optional<MemberContext>>) member).value();
@@ -148,9 +169,11 @@ public final class CheckoutService {
                     context.map(MemberContext::snapshot),
                     context.map(MemberContext::coupons).orElse(List.of()), 0);
             Decision<CompletedSale> completed =
-                    Checkout.complete(rules, request, command.tenders(), orderId.toString());
+                    Checkout.complete(rules.get(), request, command.tenders(),
+                            orderId.toString());
             if (completed instanceof Decision.Rejected<CompletedSale> rejected) {
-                return Future.succeededFuture(new CheckoutOutcome.Rejected(rejected.rejection()));
+                return rejectedUnlessRecorded(command,
+                        new CheckoutOutcome.Rejected(rejected.rejection()));
             }
             CompletedSale sale = ((Decision.Accepted<CompletedSale>) completed).value();
             String fingerprint = RequestFingerprint.of(command);
@@ -166,8 +189,12 @@ public final class CheckoutService {
             return reserveAndThen(command, context.get(), sale, orderId, fingerprint, holdId,
                     effects -> record(command, sale, orderId, fingerprint,
                             Optional.of(effects), command.tenderReferences()));
-        }).andThen(result -> metrics.checkoutFinished(command.key(), result,
-                System.nanoTime() - startedNanos));
+        }).andThen(result -> {
+            // The member's profile moves on with a sale: a view a concurrent quote kept goes.
+            command.memberCode().ifPresent(code -> quotedMembers.drop(command.key().storeId(),
+                    code));
+            metrics.checkoutFinished(command.key(), result, System.nanoTime() - startedNanos);
+        });
     }
 
     /**
@@ -191,8 +218,7 @@ public final class CheckoutService {
                 clock.instant().plus(HOLD_DEADLINE));
         MemberBalances.HoldEntry entry =
                 new MemberBalances.HoldEntry(member.profile().memberId(), holdId, command.key());
-        return balances.indexHold(entry, hold.deadline())
-                .compose(indexed -> hotCopy.reserve(hold)).compose(reserved -> {
+        return hotCopy.reserve(entry, hold).compose(reserved -> {
             List<LotDraw> draws;
             if (reserved instanceof ReserveResult.Reserved placed) {
                 draws = placed.draws();
@@ -200,7 +226,10 @@ public final class CheckoutService {
                 draws = existing.draws();
             } else {
                 balances.unindexHold(entry);
-                return Future.succeededFuture(refused(reserved));
+                CheckoutOutcome refusal = refused(reserved);
+                return refusal instanceof CheckoutOutcome.Rejected rejected
+                        ? rejectedUnlessRecorded(command, rejected)
+                        : Future.succeededFuture(refusal);
             }
             String generation = hotCopy.generation().orElse("");
             MemberEffects effects = effects(member, sale, holdId, generation, draws, today,
@@ -211,22 +240,34 @@ public final class CheckoutService {
         });
     }
 
+    /** The rank of {@code tierName} among the chain's tiers, lowest 0. */
+    private int tierRank(String tierName) {
+        List<Tier> tiers = rules.get().tiers().tiers();
+        for (int rank = 0; rank < tiers.size(); rank++) {
+            if (tiers.get(rank).name().equals(tierName)) {
+                return rank;
+            }
+        }
+        return 0;
+    }
+
     private MemberEffects effects(MemberContext member, CompletedSale sale, String holdId,
             String generation, List<LotDraw> draws, LocalDate today, long storedValueFen,
             List<String> coupons, UUID orderId) {
         long earned = sale.quote().pointsToEarn();
         Optional<PointsLot> earnedLot = earned > 0
                 ? Optional.of(new PointsLot(orderId.toString(), earned, today,
-                        rules.expiry().expiryOfLotEarnedOn(today), 0))
+                        rules.get().expiry().expiryOfLotEarnedOn(today), 0))
                 : Optional.empty();
         long redeemed = sale.sale().pointsRedeemed();
-        Optional<LocalDate> restart = rules.expiry().restartsOnUse() && redeemed > 0
-                ? Optional.of(today.plusMonths(rules.expiry().months())) : Optional.empty();
+        Optional<LocalDate> restart = rules.get().expiry().restartsOnUse() && redeemed > 0
+                ? Optional.of(today.plusMonths(rules.get().expiry().months()))
+                : Optional.empty();
         String tierAfter = sale.memberAfter().map(MemberSnapshot::tierName)
                 .orElse(member.profile().tierName());
         return new MemberEffects(member.profile().memberId(), holdId, generation, draws,
                 redeemed, earned, earnedLot, today, restart, storedValueFen, coupons, tierAfter,
-                tierRanks.getOrDefault(tierAfter, 0));
+                tierRank(tierAfter), sale.sale().bonusPoints(), sale.sale().pointsPerYuan());
     }
 
     private Future<CheckoutOutcome> record(CheckoutCommand command, CompletedSale sale,
@@ -261,15 +302,17 @@ public final class CheckoutService {
      */
     private void commitHold(MemberEffects effects, Optional<Long> outboxId,
             MemberBalances.HoldEntry entry) {
-        balances.commit(new HoldCommit(effects.memberId(), effects.holdId(), effects.today(),
-                effects.restartExpiryOn(), effects.earnedLot().map(List::of).orElse(List.of())))
+        // The index entry goes with the commit (one round trip): the sale is in PostgreSQL,
+        // so should this commit not happen, the outbox relay finishes the hold.
+        balances.commitAndUnindex(new HoldCommit(effects.memberId(), effects.holdId(),
+                        effects.today(), effects.restartExpiryOn(),
+                        effects.earnedLot().map(List::of).orElse(List.of())), entry)
                 .onSuccess(result -> {
                     if (result == FinishResult.CONFLICT) {
                         log.error("hold {} was released although its sale committed",
                                 effects.holdId());
                     } else {
                         outboxId.ifPresent(outbox::markApplied);
-                        balances.unindexHold(entry);
                     }
                 })
                 .onFailure(error -> log.warn("hold {} not committed in the hot copy yet; the"
@@ -423,13 +466,42 @@ public final class CheckoutService {
             }
         }
         if (committed) {
-            // The key is taken: this writes nothing and answers the committed sale (a replay).
-            return record(command, sale, orderId, fingerprint, Optional.empty(), references);
+            // The key is taken: answer the committed sale from the ledger (a replay). Not by
+            // recording again: a member's sale cannot be rebuilt without its member here.
+            return recorded(command).map(replay -> replay.orElseGet(() ->
+                    new CheckoutOutcome.PaymentPending(key)));
         }
         if (open) {
             return Future.succeededFuture(new CheckoutOutcome.PaymentPending(key));
         }
         return Future.succeededFuture(new CheckoutOutcome.PaymentFailed(key, failure));
+    }
+
+    /**
+     * The answer to a sale already recorded under its key, if it is. A retry of a committed
+     * sale is answered from the ledger whatever the member's balances say now (its own commit
+     * spent them), and a retry of an abandoned one as abandoned.
+     */
+    private Future<Optional<CheckoutOutcome>> recorded(CheckoutCommand command) {
+        return ledger.find(command.key()).map(found -> found.map(result -> {
+            if (result instanceof RecordResult.AlreadyRecorded recorded) {
+                CommittedSale existing = recorded.existing();
+                return existing.requestFingerprint().equals(RequestFingerprint.of(command))
+                        ? new CheckoutOutcome.Committed(existing, true)
+                        : new CheckoutOutcome.Conflict(existing);
+            }
+            return new CheckoutOutcome.Abandoned(command.key());
+        }));
+    }
+
+    /**
+     * {@code rejection}, unless the sale is recorded already: a refusal is only ever about a
+     * sale that is not, so a retry after its commit (a resend across a reconnect or a node's
+     * loss) is never told to pay again.
+     */
+    private Future<CheckoutOutcome> rejectedUnlessRecorded(CheckoutCommand command,
+            CheckoutOutcome.Rejected rejection) {
+        return recorded(command).map(found -> found.orElse(rejection));
     }
 
     /** After a failed record: release the hold only once the sale can never commit. */
@@ -466,28 +538,56 @@ public final class CheckoutService {
     }
 
     /**
-     * The member of a quote or checkout, or none. On a checkout retry ({@code holdId} names a
-     * hold that exists), what the first attempt holds is added back, so the retry is judged on
-     * the balances the first attempt saw.
+     * Where a member read comes from: a quote keeps what it read from PostgreSQL for its sale
+     * ({@link QuotedMembers}), the sale's checkout takes it; anything else reads afresh.
      */
-    private Future<Decision<Optional<MemberContext>>> memberContext(
+    enum MemberRead { FRESH, QUOTE, CHECKOUT }
+
+    /**
+     * The member of a quote or checkout, or none, read afresh from PostgreSQL. On a checkout
+     * retry ({@code holdId} names a hold that exists), what the first attempt holds is added
+     * back, so the retry is judged on the balances the first attempt saw.
+     */
+    Future<Decision<Optional<MemberContext>>> memberContext(
             Optional<String> memberCode, ZonedDateTime at, Optional<String> holdId) {
+        return memberContext(memberCode, at, holdId, MemberRead.FRESH, "");
+    }
+
+    private Future<Decision<Optional<MemberContext>>> memberContext(
+            Optional<String> memberCode, ZonedDateTime at, Optional<String> holdId,
+            MemberRead read, String storeId) {
         if (memberCode.isEmpty()) {
             return Future.succeededFuture(Decision.accept(Optional.empty()));
         }
-        return directory.findWithCoupons(memberCode.get(), at.toInstant()).compose(found -> {
+        String code = memberCode.get();
+        Optional<MemberDirectory.MemberWithCoupons> kept = switch (read) {
+            case QUOTE -> quotedMembers.peek(storeId, code);
+            case CHECKOUT -> quotedMembers.take(storeId, code);
+            case FRESH -> Optional.empty();
+        };
+        Future<Optional<MemberDirectory.MemberWithCoupons>> member = kept.isPresent()
+                ? Future.succeededFuture(kept)
+                : directory.findWithCoupons(code, at.toInstant()).andThen(found -> {
+                    if (read == MemberRead.QUOTE && found.succeeded()
+                            && found.result().isPresent()) {
+                        quotedMembers.keep(storeId, code, found.result().get());
+                    }
+                });
+        return member.compose(found -> {
             if (found.isEmpty()) {
                 return Future.succeededFuture(Decision.reject(RejectionCode.UNKNOWN_MEMBER,
                         "no member has the code or phone number presented"));
             }
             MemberProfile profile = found.get().profile();
             String memberId = profile.memberId();
-            Future<Optional<HoldView>> hold = holdId.isPresent()
-                    ? balances.hold(memberId, holdId.get())
-                    : Future.succeededFuture(Optional.empty());
-            Future<MemberBalances.HotMember> hot = hotCopy.member(memberId);
-            return Future.all(hold, hot).map(all -> Decision.accept(Optional.of(
-                    context(profile, hot.result(), hold.result(), found.get().coupons()))));
+            if (holdId.isEmpty()) {
+                return hotCopy.member(memberId).map(hot -> Decision.accept(Optional.of(
+                        context(profile, hot, Optional.empty(), found.get().coupons()))));
+            }
+            // The balances and the first attempt's hold in one read (one round trip).
+            return hotCopy.memberWithHold(memberId, holdId.get()).map(hot ->
+                    Decision.accept(Optional.of(context(profile, hot.member(), hot.hold(),
+                            found.get().coupons()))));
         });
     }
 
@@ -508,7 +608,12 @@ public final class CheckoutService {
             if (!"A".equals(state) && !heldCoupons.contains(record.couponId())) {
                 continue;
             }
-            rules.couponTemplate(record.templateId()).ifPresent(template -> coupons.add(
+            // A coupon with its own amount (a red packet's share) takes that amount off on
+            // its template's other terms.
+            rules.get().couponTemplate(record.templateId()).map(template ->
+                    record.amountOffFen().isPresent() ? template.withBenefit(
+                            new CouponBenefit.AmountOff(record.amountOffFen().getAsLong()))
+                            : template).ifPresent(template -> coupons.add(
                     new Coupon(record.couponId(), template, record.memberId(),
                             record.validFrom(), record.validUntil(), false)));
         }
@@ -524,14 +629,18 @@ public final class CheckoutService {
         var basket = sale.quote().basket();
         List<CommittedSale.Line> saleLines = new ArrayList<>(basket.lines().size());
         List<SalesLedger.RecordedLine> recordedLines = new ArrayList<>(basket.lines().size());
-        for (PricedLine line : basket.lines()) {
+        for (int index = 0; index < basket.lines().size(); index++) {
+            PricedLine line = basket.lines().get(index);
+            // Kept for refunds: only a member sale earns, so only its lines carry points.
+            long lineEarned = member.isPresent() ? sale.sale().lines().get(index).earnedPoints()
+                    : 0;
             saleLines.add(new CommittedSale.Line(line.lineNumber(), line.line().sku(),
                     line.gross(), line.discount(), line.net()));
             recordedLines.add(new SalesLedger.RecordedLine(line.lineNumber(), line.line().sku(),
                     line.line().category(), command.lineNames().get(line.lineNumber() - 1),
                     line.line().unitPrice().amountMinor(), line.line().quantity(),
                     line.gross().amountMinor(), line.discount().amountMinor(),
-                    line.net().amountMinor()));
+                    line.net().amountMinor(), lineEarned));
         }
         List<SalesLedger.RecordedTender> recordedTenders = new ArrayList<>();
         List<Tender> tenders = sale.settled().tenders();
@@ -565,8 +674,14 @@ public final class CheckoutService {
         return references.get(index);
     }
 
-    private ZonedDateTime storeTime(String storeId) {
-        return clock.instant().atZone(rules.forStore(storeId).map(StoreRules::store)
+    /** The rules in force now (member lookups read tiers and templates from them). */
+    ChainRules currentRules() {
+        return rules.get();
+    }
+
+    /** Now, in the store's time zone (UTC for a store the rules do not know). */
+    ZonedDateTime storeTime(String storeId) {
+        return clock.instant().atZone(rules.get().forStore(storeId).map(StoreRules::store)
                 .map(Store::zone).orElse(ZoneOffset.UTC));
     }
 

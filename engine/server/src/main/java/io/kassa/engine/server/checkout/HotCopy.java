@@ -1,7 +1,9 @@
 package io.kassa.engine.server.checkout;
 
+import io.kassa.engine.server.checkout.MemberBalances.HoldEntry;
 import io.kassa.engine.server.checkout.MemberBalances.HoldRequest;
 import io.kassa.engine.server.checkout.MemberBalances.HotMember;
+import io.kassa.engine.server.checkout.MemberBalances.HotMemberAndHold;
 import io.kassa.engine.server.checkout.MemberBalances.ReserveResult;
 import io.vertx.core.Future;
 import java.util.Optional;
@@ -95,10 +97,44 @@ public final class HotCopy {
     }
 
     /**
+     * The member's hot state with the hold of a checkout's sale (a retry finds its first
+     * attempt's), read in one step, loading the member from PostgreSQL first when needed.
+     */
+    public Future<HotMemberAndHold> memberWithHold(String memberId, String holdId) {
+        String current = generation;
+        if (current == null) {
+            return Future.failedFuture(unavailable());
+        }
+        return balances.readWithHold(memberId, holdId).compose(hot -> {
+            if (hot.isPresent() && hot.get().member().generation().equals(current)) {
+                return Future.succeededFuture(hot.get());
+            }
+            return load(memberId, current)
+                    .compose(loaded -> balances.readWithHold(memberId, holdId))
+                    .compose(reread -> reread
+                            .filter(h -> h.member().generation().equals(current))
+                            .map(Future::succeededFuture)
+                            .orElseGet(() -> Future.failedFuture(unavailable())));
+        });
+    }
+
+    /**
      * Places a hold in the current generation, loading the member once if the hot copy does
-     * not have it (or has it from a lost generation).
+     * not have it (or has it from a lost generation). The caller indexes the hold first.
      */
     public Future<ReserveResult> reserve(HoldRequest request) {
+        return reserve(Optional.empty(), request);
+    }
+
+    /**
+     * Indexes a checkout's hold ({@code entry}, for the janitor) and places it, as
+     * {@link #reserve(HoldRequest)} does; the store sends both in one round trip.
+     */
+    public Future<ReserveResult> reserve(HoldEntry entry, HoldRequest request) {
+        return reserve(Optional.of(entry), request);
+    }
+
+    private Future<ReserveResult> reserve(Optional<HoldEntry> entry, HoldRequest request) {
         String current = generation;
         if (current == null) {
             return Future.failedFuture(unavailable());
@@ -106,7 +142,10 @@ public final class HotCopy {
         HoldRequest inGeneration = new HoldRequest(request.memberId(), request.holdId(),
                 current, request.points(), request.storedValueFen(), request.couponIds(),
                 request.today(), request.deadline());
-        return balances.reserve(inGeneration).compose(result -> {
+        Future<ReserveResult> first = entry.isPresent()
+                ? balances.indexAndReserve(entry.get(), inGeneration)
+                : balances.reserve(inGeneration);
+        return first.compose(result -> {
             if (result instanceof ReserveResult.NotLoaded
                     || result instanceof ReserveResult.StaleGeneration) {
                 return load(request.memberId(), current)

@@ -39,10 +39,32 @@ public interface MemberBalances {
     /** Where a hold lives and which sale it belongs to. */
     record HoldEntry(String memberId, String holdId, SaleKey sale) {
 
-        /** A JSON array of the five ids: unambiguous whatever characters a sale id has. */
+        /**
+         * A JSON array of the five ids: unambiguous whatever characters a sale id has. Written
+         * by hand when no id needs escaping (every checkout writes it twice), byte for byte
+         * what the JSON encoder writes, so that an entry is always removed by its own string.
+         */
         public String encoded() {
-            return new io.vertx.core.json.JsonArray(List.of(memberId, holdId, sale.storeId(),
-                    sale.terminalId(), sale.saleId())).encode();
+            String[] ids = {memberId, holdId, sale.storeId(), sale.terminalId(), sale.saleId()};
+            StringBuilder json = new StringBuilder(128).append('[');
+            for (int index = 0; index < ids.length; index++) {
+                if (!plain(ids[index])) {
+                    return new io.vertx.core.json.JsonArray(List.of(ids)).encode();
+                }
+                json.append(index == 0 ? "\"" : ",\"").append(ids[index]).append('"');
+            }
+            return json.append(']').toString();
+        }
+
+        /** Printable ASCII without a quote or a backslash: JSON writes it as it is. */
+        private static boolean plain(String id) {
+            for (int index = 0; index < id.length(); index++) {
+                char c = id.charAt(index);
+                if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                    return false;
+                }
+            }
+            return true;
         }
 
         public static HoldEntry decode(String encoded) {
@@ -77,6 +99,43 @@ public interface MemberBalances {
 
     /** The hold of a sale, if this hot copy has it (a retry finds its first attempt's hold). */
     Future<Optional<HoldView>> hold(String memberId, String holdId);
+
+    /**
+     * The member's hot state and a sale's hold, read in one atomic step where the store allows
+     * (one round trip): a checkout retry is judged on the balances its first attempt saw.
+     * Empty when the member is not loaded.
+     */
+    default Future<Optional<HotMemberAndHold>> readWithHold(String memberId, String holdId) {
+        Future<Optional<HotMember>> member = read(memberId);
+        Future<Optional<HoldView>> hold = hold(memberId, holdId);
+        return Future.all(member, hold).map(all -> member.result()
+                .map(found -> new HotMemberAndHold(found, hold.result())));
+    }
+
+    /** A member's hot state with the hold of one sale, if there is one. */
+    record HotMemberAndHold(HotMember member, Optional<HoldView> hold) {
+    }
+
+    /**
+     * {@link #indexHold} then {@link #reserve}: the index entry is in place before the hold
+     * exists. The store may send both at once (one round trip) as long as it keeps that order;
+     * when either fails this fails, and the entry stays (or is written again) so that the
+     * janitor finds a hold placed all the same.
+     */
+    default Future<ReserveResult> indexAndReserve(HoldEntry entry, HoldRequest request) {
+        return indexHold(entry, request.deadline()).compose(indexed -> reserve(request));
+    }
+
+    /**
+     * {@link #commit}, then the hold's index entry is forgotten. Called once PostgreSQL holds
+     * the sale: from then on the outbox relay, not the hold janitor, finishes the hold if this
+     * commit does not happen, so the store may send both at once (one round trip).
+     */
+    default Future<FinishResult> commitAndUnindex(HoldCommit commit, HoldEntry entry) {
+        return commit(commit).compose(result -> result == FinishResult.CONFLICT
+                ? Future.succeededFuture(result)
+                : unindexHold(entry).map(result));
+    }
 
     /** Installs a member's state read from PostgreSQL, unless already loaded in generation. */
     Future<Void> load(String generation, MemberRecord member);

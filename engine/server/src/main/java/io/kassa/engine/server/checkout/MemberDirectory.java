@@ -27,9 +27,18 @@ public interface MemberDirectory {
     Future<List<String>> memberIds(String afterMemberId, int limit);
 
 
-    /** A coupon as issued: its template (in the chain's rules) and validity. */
+    /**
+     * A coupon as issued: its template (in the chain's rules), validity, and its own amount off
+     * when it has one (a red packet's share), which replaces the template's.
+     */
     record CouponRecord(
             String couponId, String templateId, Optional<String> memberId, Instant validFrom,
-            Instant validUntil) {
+            Instant validUntil, java.util.OptionalLong amountOffFen) {
+
+        public CouponRecord(String couponId, String templateId, Optional<String> memberId,
+                Instant validFrom, Instant validUntil) {
+            this(couponId, templateId, memberId, validFrom, validUntil,
+                    java.util.OptionalLong.empty());
+        }
     }
 }

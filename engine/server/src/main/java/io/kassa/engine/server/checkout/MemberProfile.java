@@ -11,12 +11,22 @@ import java.util.Optional;
  */
 public record MemberProfile(
         String memberId, String memberCode, String tierName, long lifetimeEarnedPoints,
-        Optional<Month> birthMonth, int completedOrders, Optional<LocalDate> lastOrderOn) {
+        Optional<Month> birthMonth, int completedOrders, Optional<LocalDate> lastOrderOn,
+        Optional<String> phone) {
 
     public MemberProfile {
         Objects.requireNonNull(memberId, "memberId");
         Objects.requireNonNull(tierName, "tierName");
         Objects.requireNonNull(birthMonth, "birthMonth");
         Objects.requireNonNull(lastOrderOn, "lastOrderOn");
+        Objects.requireNonNull(phone, "phone");
+    }
+
+    /** A member without a phone number on file. */
+    public MemberProfile(String memberId, String memberCode, String tierName,
+            long lifetimeEarnedPoints, Optional<Month> birthMonth, int completedOrders,
+            Optional<LocalDate> lastOrderOn) {
+        this(memberId, memberCode, tierName, lifetimeEarnedPoints, birthMonth, completedOrders,
+                lastOrderOn, Optional.empty());
     }
 }

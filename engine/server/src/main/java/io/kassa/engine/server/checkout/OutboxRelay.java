@@ -64,6 +64,8 @@ public final class OutboxRelay {
     public static final String KIND_EXTEND_LOTS = "EXTEND_LOTS";
     /** An administrative change (admin API): the member's hot copy is dropped and reloaded. */
     public static final String KIND_RELOAD_MEMBER = "RELOAD_MEMBER";
+    /** A committed refund: its clawback hold becomes final, what it gives back spendable. */
+    public static final String KIND_COMMIT_REFUND = "COMMIT_REFUND";
 
     private Future<Long> apply(Outbox.Pending row) {
         switch (row.kind()) {
@@ -91,6 +93,8 @@ public final class OutboxRelay {
                         ? Future.failedFuture(new IllegalStateException("member "
                                 + row.memberId() + " has a sale in flight; reload retried"))
                         : Future.succeededFuture(row.outboxId()));
+            case KIND_COMMIT_REFUND:
+                return SaleRefunds.applyCommitted(balances, row);
             default:
                 return Future.failedFuture(new IllegalStateException(
                         "outbox row " + row.outboxId() + " has unknown kind " + row.kind()));

@@ -77,27 +77,37 @@ public final class PaymentJanitor {
     private Future<Void> resolve(PaymentIntent intent) {
         return ledger.fence(intent.sale()).compose(fenced -> {
             if (!fenced) {
-                // The sale committed without this intent (it claims its own intents in the
-                // same transaction), so this intent is an extra attempt: give it back too.
-                log.warn("intent {} is open but its sale {} committed without it",
+                // The sale committed (it claims its own intents in the same transaction):
+                // either with this intent, while the janitor waited on the fence (then the
+                // give-back below finds it claimed and leaves it), or without it, as an extra
+                // attempt whose money goes back too.
+                log.warn("intent {} was overdue but its sale {} has committed",
                         intent.outTradeNo(), intent.sale());
             }
-            return orchestrator.continueGivingBack(intent);
-        }).compose(after -> {
-            if (after.state() == IntentState.REVERSING) {
-                return intents.transition(after.outTradeNo(),
-                        java.util.EnumSet.of(IntentState.REVERSING),
-                        PaymentIntents.Transition.to(IntentState.REVERSING)
-                                .leaseUntil(clock.instant().plus(RETRY_AFTER))).mapEmpty();
-            }
-            log.info("payment janitor: intent {} of sale {} ended {}", after.outTradeNo(),
-                    after.sale(), after.state());
-            updates.saleResolved(after.sale(), new CheckoutOutcome.PaymentFailed(after.sale(),
-                    new PaymentFailure(PaymentFailure.Reason.NOT_CONFIRMED, "the payment of"
-                            + " sale '" + after.sale().saleId() + "' was not completed and"
-                            + " has been " + describe(after) + "; start a new sale")));
-            return Future.succeededFuture();
+            return orchestrator.continueGivingBack(intent)
+                    .compose(after -> afterGivingBack(after, fenced));
         });
+    }
+
+    private Future<Void> afterGivingBack(PaymentIntent after, boolean fenced) {
+        if (after.state() == IntentState.REVERSING) {
+            return intents.transition(after.outTradeNo(),
+                    java.util.EnumSet.of(IntentState.REVERSING),
+                    PaymentIntents.Transition.to(IntentState.REVERSING)
+                            .leaseUntil(clock.instant().plus(RETRY_AFTER))).mapEmpty();
+        }
+        log.info("payment janitor: intent {} of sale {} ended {}", after.outTradeNo(),
+                after.sale(), after.state());
+        if (!fenced) {
+            // The sale committed: its terminal was (or will be, on a resend) told so. A
+            // "payment failed" push now would tell the till to take the money again.
+            return Future.succeededFuture();
+        }
+        updates.saleResolved(after.sale(), new CheckoutOutcome.PaymentFailed(after.sale(),
+                new PaymentFailure(PaymentFailure.Reason.NOT_CONFIRMED, "the payment of"
+                        + " sale '" + after.sale().saleId() + "' was not completed and"
+                        + " has been " + describe(after) + "; start a new sale")));
+        return Future.succeededFuture();
     }
 
     private static String describe(PaymentIntent intent) {

@@ -118,7 +118,7 @@ public final class PaymentOrchestrator {
         }
     }
 
-    private final Vertx vertx;
+    private final PaymentTimers timers;
     private final PaymentIntents intents;
     private final Function<ChannelId, Optional<PaymentChannel>> channels;
     private final Map<ChannelId, ChannelTimings> timings;
@@ -132,7 +132,15 @@ public final class PaymentOrchestrator {
             Function<ChannelId, Optional<PaymentChannel>> channels,
             Map<ChannelId, ChannelTimings> timings, PaymentCodeRouter router, Clock clock,
             Options options) {
-        this.vertx = vertx;
+        this(PaymentTimers.of(vertx), intents, channels, timings, router, clock, options);
+    }
+
+    /** As above, waiting on {@code timers} (the deterministic simulation's scheduler). */
+    public PaymentOrchestrator(PaymentTimers timers, PaymentIntents intents,
+            Function<ChannelId, Optional<PaymentChannel>> channels,
+            Map<ChannelId, ChannelTimings> timings, PaymentCodeRouter router, Clock clock,
+            Options options) {
+        this.timers = Objects.requireNonNull(timers, "timers");
         this.intents = intents;
         this.channels = channels;
         this.timings = Map.copyOf(timings);
@@ -254,7 +262,7 @@ public final class PaymentOrchestrator {
         String outTradeNo = ids.next().toString().replace("-", "");
         Instant lease = clock.instant().plus(channelTimings.resolutionDeadline())
                 .plus(channelTimings.reverseEarliestAfterPay()).plus(options.leaseMargin());
-        long startedNanos = System.nanoTime();
+        long startedNanos = timers.nanoTime();
         return intents.create(new PaymentIntents.NewIntent(outTradeNo, sale,
                         tender.tenderNumber(), 1, channelId, tender.kind(), tender.amountFen(),
                         options.owner(), lease))
@@ -265,14 +273,14 @@ public final class PaymentOrchestrator {
                         throw new IllegalStateException("intent " + outTradeNo
                                 + " was moved before its pay call was sent");
                     }
-                    long sentNanos = System.nanoTime();
+                    long sentNanos = timers.nanoTime();
                     return channel.pay(new PayRequest(outTradeNo, routed.code(),
                                     tender.amountFen(), sale.storeId(), description))
                             .compose(result -> afterPay(sent.get(), result, sentNanos));
                 })
                 .andThen(done -> metrics.paymentFinished(channelId.name(),
                         done.succeeded() ? outcomeName(done.result()) : "error",
-                        System.nanoTime() - startedNanos));
+                        timers.nanoTime() - startedNanos));
     }
 
     private static String outcomeName(PaidOrNot outcome) {
@@ -360,7 +368,7 @@ public final class PaymentOrchestrator {
      */
     private Future<PaymentIntent> resolve(PaymentIntent intent, long sentNanos) {
         ChannelTimings channelTimings = timings.get(intent.channel());
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - sentNanos);
+        Duration elapsed = Duration.ofNanos(timers.nanoTime() - sentNanos);
         UnknownResolution.Step step = UnknownResolution.next(channelTimings, elapsed);
         Duration wait = step.at().minus(elapsed);
         if (step instanceof UnknownResolution.Query) {
@@ -558,10 +566,10 @@ public final class PaymentOrchestrator {
     /** {@code work}'s result if it completes within {@code bound}, else empty then. */
     public <T> Future<Optional<T>> within(Future<T> work, Duration bound) {
         Promise<Optional<T>> answer = Promise.promise();
-        long timer = vertx.setTimer(Math.max(1, bound.toMillis()),
-                id -> answer.tryComplete(Optional.empty()));
+        long timer = timers.setTimer(Math.max(1, bound.toMillis()),
+                () -> answer.tryComplete(Optional.empty()));
         work.onComplete(done -> {
-            vertx.cancelTimer(timer);
+            timers.cancelTimer(timer);
             if (done.succeeded()) {
                 answer.tryComplete(Optional.of(done.result()));
             } else {
@@ -577,7 +585,7 @@ public final class PaymentOrchestrator {
             return Future.succeededFuture();
         }
         Promise<Void> promise = Promise.promise();
-        vertx.setTimer(millis, id -> promise.complete());
+        timers.setTimer(millis, promise::complete);
         return promise.future();
     }
 }

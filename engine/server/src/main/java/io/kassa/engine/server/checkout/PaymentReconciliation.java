@@ -70,9 +70,20 @@ public final class PaymentReconciliation {
         return lines;
     }
 
-    /** Every mismatch between the intents and the statement lines. */
+    /** Every mismatch between the intents (none refunded) and the statement lines. */
     public static List<Mismatch> reconcile(List<PaymentIntent> intents,
             List<StatementLine> statement) {
+        return reconcile(intents, Map.of(), statement);
+    }
+
+    /**
+     * Every mismatch between the intents and the statement lines, where {@code refundedFen}
+     * says how much of each trade (by out_trade_no) Kassa refunded after its sale: a trade
+     * Kassa refunded in part or whole is REFUNDED on the channel's statement, one it kept the
+     * money of is SUCCESS, and one without money anything else.
+     */
+    public static List<Mismatch> reconcile(List<PaymentIntent> intents,
+            Map<String, Long> refundedFen, List<StatementLine> statement) {
         Map<String, StatementLine> byTrade = new HashMap<>();
         for (StatementLine line : statement) {
             byTrade.put(line.channel() + "/" + line.outTradeNo(), line);
@@ -84,6 +95,8 @@ public final class PaymentReconciliation {
             seen.add(key);
             StatementLine line = byTrade.get(key);
             boolean kassaHasMoney = intent.state() == IntentState.SUCCEEDED;
+            boolean kassaRefunded = intent.state() == IntentState.REFUNDED
+                    || kassaHasMoney && refundedFen.getOrDefault(intent.outTradeNo(), 0L) > 0;
             if (line == null) {
                 if (kassaHasMoney) {
                     mismatches.add(new Mismatch(MismatchKind.MISSING_AT_CHANNEL,
@@ -98,11 +111,15 @@ public final class PaymentReconciliation {
                         line.outTradeNo(), "Kassa " + intent.amountFen() + " fen, statement "
                                 + line.amountFen() + " fen"));
             }
-            boolean channelHasMoney = line.status().equals("SUCCESS");
-            if (kassaHasMoney != channelHasMoney || intent.state().isOpen()) {
+            String kassaStatus = kassaRefunded ? "REFUNDED" : kassaHasMoney ? "SUCCESS" : "";
+            String channelStatus = line.status().equals("SUCCESS")
+                    || line.status().equals("REFUNDED") ? line.status() : "";
+            if (!kassaStatus.equals(channelStatus) || intent.state().isOpen()) {
                 mismatches.add(new Mismatch(MismatchKind.STATUS_DIFFERS, line.channel(),
-                        line.outTradeNo(), "Kassa " + intent.state().sql() + ", statement "
-                                + line.status()));
+                        line.outTradeNo(), "Kassa " + intent.state().sql()
+                                + (kassaRefunded && kassaHasMoney ? " (refunded "
+                                        + refundedFen.get(intent.outTradeNo()) + " fen)" : "")
+                                + ", statement " + line.status()));
             }
         }
         for (StatementLine line : statement) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.function.Supplier;
 
 /**
  * The daily points duties, in the chain's time zone: expire lots that are due (ledger entries
@@ -23,11 +24,11 @@ public final class PointsExpiryJob {
 
     private final PointsExpiryStore store;
     private final OutboxRelay relay;
-    private final ChainRules rules;
+    private final Supplier<ChainRules> rules;
     private final Clock clock;
 
-    public PointsExpiryJob(PointsExpiryStore store, OutboxRelay relay, ChainRules rules,
-            Clock clock) {
+    public PointsExpiryJob(PointsExpiryStore store, OutboxRelay relay,
+            Supplier<ChainRules> rules, Clock clock) {
         this.store = store;
         this.relay = relay;
         this.rules = rules;
@@ -36,7 +37,8 @@ public final class PointsExpiryJob {
 
     /** The chain's date now: that of its first store's zone. */
     public LocalDate today() {
-        ZoneId zone = rules.stores().isEmpty() ? ZoneOffset.UTC : rules.stores().get(0).zone();
+        ZoneId zone = rules.get().stores().isEmpty() ? ZoneOffset.UTC
+                : rules.get().stores().get(0).zone();
         return LocalDate.ofInstant(clock.instant(), zone);
     }
 
@@ -44,7 +46,7 @@ public final class PointsExpiryJob {
     public Future<Integer> runOnce(LocalDate today) {
         return expireAll(today, 0)
                 .compose(expired -> store.extendBirthdays(today, today.getMonth(),
-                                rules.expiry().birthdayExtensionMonths(), BATCH_MAX)
+                                rules.get().expiry().birthdayExtensionMonths(), BATCH_MAX)
                         .compose(extended -> store.remindExpiring(today, REMIND_DAYS))
                         .compose(reminded -> relay.relayOnce(Duration.ZERO))
                         .map(relayed -> expired));

@@ -52,12 +52,16 @@ public interface SalesLedger {
      *
      * @param generation the hot copy's generation the hold was made in; the commit aborts if
      *     it is no longer current
+     * @param bonusPoints the sale's points not attributed to lines (thresholds, first order),
+     *     clawed back by the refund that completes the order
+     * @param pointsPerYuan the redemption rate the sale's points tender was valued at
      */
     record MemberEffects(
             String memberId, String holdId, String generation, List<LotDraw> draws,
             long pointsRedeemed, long pointsEarned, Optional<PointsLot> earnedLot,
             LocalDate today, Optional<LocalDate> restartExpiryOn, long storedValueSpentFen,
-            List<String> couponIds, String tierAfter, int tierRankAfter) {
+            List<String> couponIds, String tierAfter, int tierRankAfter, long bonusPoints,
+            long pointsPerYuan) {
 
         public MemberEffects {
             draws = List.copyOf(draws);
@@ -73,9 +77,19 @@ public interface SalesLedger {
         }
     }
 
+    /**
+     * @param earnedPoints the line's share of the order's floored points (largest remainder),
+     *     kept so that a refund of the line claws back exactly what it earned
+     */
     record RecordedLine(
             int lineNumber, String sku, String category, String name, long unitPriceFen,
-            int quantity, long grossFen, long discountFen, long netFen) {
+            int quantity, long grossFen, long discountFen, long netFen, long earnedPoints) {
+
+        public RecordedLine(int lineNumber, String sku, String category, String name,
+                long unitPriceFen, int quantity, long grossFen, long discountFen, long netFen) {
+            this(lineNumber, sku, category, name, unitPriceFen, quantity, grossFen,
+                    discountFen, netFen, 0);
+        }
     }
 
     /** @param reference what identifies the tender outside Kassa, or an empty string */
@@ -113,4 +127,13 @@ public interface SalesLedger {
      * @return true when the sale is (now) fenced, false when it had already committed
      */
     Future<Boolean> fence(SaleKey key);
+
+    /**
+     * What is recorded under {@code key}: the committed sale ({@link
+     * RecordResult.AlreadyRecorded}), a fence ({@link RecordResult.Fenced}), or empty when
+     * nothing is. A read for a terminal asking after its sale; writes nothing.
+     */
+    default Future<Optional<RecordResult>> find(SaleKey key) {
+        return Future.failedFuture(new UnsupportedOperationException("find"));
+    }
 }

@@ -31,6 +31,8 @@ import java.util.Optional;
  *       (see docs/adr/0005); no channel is configured when unset</td></tr>
  *   <tr><td>KASSA_GATEWAY_*</td><td>channel timeouts, retries, breaker: see
  *       {@link ChannelSettings#fromEnvironment}</td></tr>
+ *   <tr><td>KASSA_CLUSTER_*</td><td>the chain's cluster: see {@link ClusterSettings}; a
+ *       single node when unset</td></tr>
  *   <tr><td>KASSA_FRAME_COMPLETION_MILLIS</td><td>time a begun frame has to complete
  *       (default 10000)</td></tr>
  * </table>
@@ -39,9 +41,21 @@ public record EngineConfig(
         Optional<String> postgresUrl, String postgresSchema, int postgresPoolSize,
         Optional<String> redisUrl, String terminalHost, int terminalPort, String nodeId,
         int heartbeatIntervalMillis, int frameCompletionMillis, String httpHost, int httpPort,
-        Optional<String> paymentKeysDirectory, ChannelSettings payments) {
+        Optional<String> paymentKeysDirectory, ChannelSettings payments,
+        Optional<ClusterSettings> cluster) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
+
+    /** A single node (no cluster members named). */
+    public EngineConfig(Optional<String> postgresUrl, String postgresSchema,
+            int postgresPoolSize, Optional<String> redisUrl, String terminalHost,
+            int terminalPort, String nodeId, int heartbeatIntervalMillis,
+            int frameCompletionMillis, String httpHost, int httpPort,
+            Optional<String> paymentKeysDirectory, ChannelSettings payments) {
+        this(postgresUrl, postgresSchema, postgresPoolSize, redisUrl, terminalHost,
+                terminalPort, nodeId, heartbeatIntervalMillis, frameCompletionMillis, httpHost,
+                httpPort, paymentKeysDirectory, payments, Optional.empty());
+    }
 
     /**
      * Without HTTP settings (tests, embedding): callbacks on a free loopback port, no payment
@@ -89,6 +103,7 @@ public record EngineConfig(
         }
         Objects.requireNonNull(paymentKeysDirectory, "paymentKeysDirectory");
         Objects.requireNonNull(payments, "payments");
+        Objects.requireNonNull(cluster, "cluster");
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("KASSA_HTTP_PORT must be 0..65535: " + httpPort);
         }
@@ -114,26 +129,29 @@ public record EngineConfig(
                 environment.getOrDefault("KASSA_HTTP_HOST", "0.0.0.0"),
                 integer(environment, "KASSA_HTTP_PORT", DEFAULT_HTTP_PORT),
                 nonBlank(environment.get("KASSA_PAYMENT_KEYS_DIR")),
-                ChannelSettings.fromEnvironment(environment));
+                ChannelSettings.fromEnvironment(environment),
+                ClusterSettings.fromEnvironment(environment));
     }
 
     public EngineConfig withPostgresUrl(String url) {
         return new EngineConfig(Optional.of(url), postgresSchema, postgresPoolSize, redisUrl,
                 terminalHost, terminalPort, nodeId, heartbeatIntervalMillis,
-                frameCompletionMillis, httpHost, httpPort, paymentKeysDirectory, payments);
+                frameCompletionMillis, httpHost, httpPort, paymentKeysDirectory, payments,
+                cluster);
     }
 
     public EngineConfig withRedisUrl(String url) {
         return new EngineConfig(postgresUrl, postgresSchema, postgresPoolSize, Optional.of(url),
                 terminalHost, terminalPort, nodeId, heartbeatIntervalMillis,
-                frameCompletionMillis, httpHost, httpPort, paymentKeysDirectory, payments);
+                frameCompletionMillis, httpHost, httpPort, paymentKeysDirectory, payments,
+                cluster);
     }
 
     private static Optional<String> nonBlank(String value) {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
-    private static int integer(Map<String, String> environment, String name, int fallback) {
+    static int integer(Map<String, String> environment, String name, int fallback) {
         String value = environment.get(name);
         if (value == null || value.isBlank()) {
             return fallback;

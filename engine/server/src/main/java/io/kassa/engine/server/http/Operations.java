@@ -1,8 +1,9 @@
 package io.kassa.engine.server.http;
 
 import io.kassa.engine.core.channel.ChannelId;
-import io.kassa.engine.core.rules.ChainRules;
+import io.kassa.engine.server.admin.PointsExchanges;
 import io.kassa.engine.server.checkout.HotCopy;
+import io.kassa.engine.server.cluster.NodeCluster;
 import io.kassa.engine.server.gateways.internal.CircuitBreaker;
 import io.kassa.engine.server.http.admin.AdminRoutes;
 import io.kassa.engine.server.http.admin.ApiKeys;
@@ -10,7 +11,10 @@ import io.kassa.engine.server.http.admin.RateLimiter;
 import io.kassa.engine.server.metrics.KassaMetrics;
 import io.kassa.engine.server.metrics.OpsSampler;
 import io.kassa.engine.server.postgres.PgAdminStore;
+import io.kassa.engine.server.postgres.PgRedPacketStore;
 import io.kassa.engine.server.postgres.PgReports;
+import io.kassa.engine.server.redis.RedisChainQuotas;
+import io.kassa.engine.server.rules.RulesCatalogue;
 import io.kassa.engine.server.terminal.TerminalRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Vertx;
@@ -56,12 +60,12 @@ public final class Operations implements AutoCloseable {
     }
 
     public static Operations create(Vertx vertx, Pool pool, RedisAPI redis, HotCopy hotCopy,
-            ChainRules rules, TerminalRegistry terminals, KassaMetrics metrics, Clock clock,
-            Map<String, String> environment) {
+            RulesCatalogue rules, NodeCluster cluster, TerminalRegistry terminals,
+            KassaMetrics metrics, Clock clock, Map<String, String> environment) {
         OpsSampler sampler = new OpsSampler(vertx, pool, redis, metrics, clock,
                 () -> hotCopy.generation().isPresent());
         OpsRoutes ops = new OpsRoutes(vertx, pool, redis, metrics, sampler,
-                () -> hotCopy.generation().isPresent());
+                () -> hotCopy.generation().isPresent(), cluster);
         PgAdminStore store = new PgAdminStore(pool, clock);
         ApiKeys keys = new ApiKeys(store, Optional.ofNullable(
                 environment.get("KASSA_ADMIN_BOOTSTRAP_KEY")).filter(key -> !key.isBlank()));
@@ -71,7 +75,8 @@ public final class Operations implements AutoCloseable {
                 Integer.parseInt(environment.getOrDefault("KASSA_ADMIN_RATE_BURST",
                         Integer.toString(DEFAULT_RATE_BURST))), System::nanoTime);
         AdminRoutes admin = new AdminRoutes(store, new PgReports(pool), terminals, rules, keys,
-                limiter, metrics, clock);
+                limiter, metrics, clock, new PointsExchanges(store, new RedisChainQuotas(redis),
+                        hotCopy::generation, clock), new PgRedPacketStore(pool, clock));
         return new Operations(metrics, sampler, ops, admin);
     }
 

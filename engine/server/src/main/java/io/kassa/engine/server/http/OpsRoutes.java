@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.kassa.engine.server.cluster.NodeCluster;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -24,7 +25,8 @@ import java.util.function.BooleanSupplier;
  * <pre>
  * GET /metrics        Prometheus text exposition (version 0.0.4)
  * GET /health/live    200 while the event loops answer
- * GET /health/ready   200 when PostgreSQL and Redis answer and the hot copy's generation is
+ * GET /health/ready   200 when PostgreSQL and Redis answer, the cluster has its quorum (always
+ *                     for a single node) and the hot copy's generation is
  *                     settled; 503 with the failing checks otherwise
  * GET /ops            the live dashboard (static page, no build step)
  * GET /ops/stream     Server-Sent Events: the dashboard snapshot once a second
@@ -48,6 +50,13 @@ public final class OpsRoutes {
 
     public OpsRoutes(Vertx vertx, Pool pool, RedisAPI redis, KassaMetrics metrics,
             OpsSampler sampler, BooleanSupplier hotCopySettled) {
+        this(vertx, pool, redis, metrics, sampler, hotCopySettled,
+                NodeCluster.single(vertx, "single"));
+    }
+
+    /** As above, ready only while {@code cluster} is usable (a quorum of members). */
+    public OpsRoutes(Vertx vertx, Pool pool, RedisAPI redis, KassaMetrics metrics,
+            OpsSampler sampler, BooleanSupplier hotCopySettled, NodeCluster cluster) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.sampler = sampler;
@@ -64,7 +73,12 @@ public final class OpsRoutes {
                 .register("hot-copy", READY_CHECK_TIMEOUT_MILLIS, promise -> promise.complete(
                         hotCopySettled.getAsBoolean() ? Status.OK()
                                 : Status.KO(new JsonObject().put("reason",
-                                        "the hot copy's generation is being rebuilt"))));
+                                        "the hot copy's generation is being rebuilt"))))
+                .register("cluster", READY_CHECK_TIMEOUT_MILLIS, promise -> {
+                    JsonObject state = new JsonObject(cluster.describe());
+                    promise.complete(cluster.usable() ? Status.OK(state)
+                            : Status.KO(state.put("reason", "fewer members than the quorum")));
+                });
     }
 
     public void mount(Router router) {

@@ -234,6 +234,23 @@ public final class KassaMetrics implements CheckoutMetrics, GatewayMetrics, Auto
         points("adjusted").increment(Math.abs(points));
     }
 
+    /**
+     * A unit of a limited offer's chain-wide quota taken by an exchange this node made. The
+     * offers are the chain's configured ones, so the tag's values are few.
+     */
+    public void quotaTaken(String offerId) {
+        Counter.builder("kassa.quota.taken").tags("offer", offerId)
+                .description("Units of limited offers' quotas taken by exchanges")
+                .register(registry).increment();
+    }
+
+    /** An exchange of a limited offer refused as sold out by this node. */
+    public void quotaRefused(String offerId) {
+        Counter.builder("kassa.quota.refused").tags("offer", offerId)
+                .description("Exchanges of limited offers refused as sold out")
+                .register(registry).increment();
+    }
+
     /** Points expired, as the ledger sampler found them. */
     public void pointsExpired(long points) {
         if (points > 0) {

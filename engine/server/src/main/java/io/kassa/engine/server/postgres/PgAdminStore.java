@@ -5,7 +5,7 @@ import io.kassa.engine.server.admin.AdminProblem;
 import io.kassa.engine.server.admin.AdminStore;
 import io.kassa.engine.server.admin.ApiRole;
 import io.kassa.engine.server.admin.PhoneNumbers;
-import io.kassa.engine.server.checkout.OutboxRelay;
+import io.kassa.engine.server.admin.PointsExchange;
 import io.kassa.engine.server.checkout.TimeOrderedIds;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -43,8 +43,11 @@ public final class PgAdminStore implements AdminStore {
     /** Where registration points come from. */
     static final String ENGAGEMENT_ACCOUNT = "chain/points_engagement";
 
-    /** The bonus of a top-up: an expense of the chain. */
-    static final String TOP_UP_BONUS_ACCOUNT = "chain/stored_value_bonus";
+    /** Where points exchanged for coupons go (the chain's side of the points unit). */
+    static final String EXCHANGE_ACCOUNT = "chain/points_exchanges";
+
+    /** The quota row's check: an exchange past the stock fails on it. */
+    static final String QUOTA_CONSTRAINT = "points_exchange_quota_not_oversold";
 
     private static final String MEMBER_COLUMNS = """
             m.member_id, m.member_code, m.phone, m.home_store_id, m.tier, m.birth_month,
@@ -55,17 +58,7 @@ public final class PgAdminStore implements AdminStore {
             coalesce((select balance_fen from stored_value_balance s
                        where s.member_id = m.member_id), 0) as stored_value_fen""";
 
-    private static final String INSERT_TRANSACTION = """
-            insert into ledger_transaction (transaction_id, kind, created_at) values ($1, $2, $3)""";
-
-    private static final String INSERT_ENTRIES = """
-            insert into ledger_entry (transaction_id, entry_number, account, amount, unit)
-            select * from unnest($1::uuid[], $2::int4[], $3::text[], $4::int8[], $5::text[])""";
-
-    private static final String INSERT_OUTBOX = """
-            insert into outbox (kind, member_id, hold_id, payload) values ($1, $2, $3, $4)""";
-
-    private static final String INSERT_AUDIT = """
+    static final String INSERT_AUDIT = """
             insert into admin_audit (at, actor, role, action, object_type, object_id, before,
                                      after, request_id)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
@@ -290,45 +283,25 @@ public final class PgAdminStore implements AdminStore {
     public Future<JsonObject> topUp(String memberId, String storeId, long amountFen,
             Audit audit) {
         return idempotent("STORED_VALUE_TOP_UP", audit, connection -> lockMember(connection,
-                memberId).compose(before -> connection.preparedQuery("""
-                        select coalesce(max(bonus_fen), 0) as bonus from stored_value_bonus_rule
-                         where threshold_fen = (select max(threshold_fen)
-                                                  from stored_value_bonus_rule
-                                                 where threshold_fen <= $1)""")
-                .execute(Tuple.of(amountFen)).compose(rows -> {
-                    long bonusFen = rows.iterator().next().getLong("bonus");
-                    long creditFen = Math.addExact(amountFen, bonusFen);
+                memberId).compose(before -> {
                     UUID transaction = ids.next();
-                    List<String> accounts = new ArrayList<>(List.of(
-                            LedgerAccount.memberStoredValue(memberId).path(),
-                            LedgerAccount.storeTender(storeId, "TOP_UP").path()));
-                    List<Long> amounts = new ArrayList<>(List.of(-creditFen, amountFen));
-                    if (bonusFen > 0) {
-                        accounts.add(TOP_UP_BONUS_ACCOUNT);
-                        amounts.add(bonusFen);
-                    }
-                    return ledger(connection, transaction, "STORED_VALUE_TOP_UP", accounts,
-                            amounts, "CNY", "top-up at " + storeId)
-                            .compose(done -> connection.preparedQuery("""
-                                    insert into stored_value_balance values ($1, $2)
-                                    on conflict (member_id) do update
-                                       set balance_fen = stored_value_balance.balance_fen
-                                                         + excluded.balance_fen""")
-                                    .execute(Tuple.of(memberId, creditFen)))
-                            .compose(done -> reloadMember(connection, memberId,
-                                    "top-up-" + transaction))
-                            .compose(done -> memberIn(connection, memberId))
-                            .compose(after -> {
+                    // The one top-up path (bonus rules, ledger, balance, hot copy reload),
+                    // shared with terminals; the admin's money is booked as TOP_UP.
+                    return PgStoredValueTopUps.credit(connection, transaction, now(), memberId,
+                                    storeId, "TOP_UP", amountFen, "top-up at " + storeId,
+                                    "admin-top-up-" + transaction)
+                            .compose(credit -> memberIn(connection, memberId).compose(after -> {
                                 JsonObject result = new JsonObject().put("memberId", memberId)
                                         .put("transactionId", transaction.toString())
-                                        .put("amountFen", amountFen).put("bonusFen", bonusFen)
+                                        .put("amountFen", amountFen)
+                                        .put("bonusFen", credit.bonusFen())
                                         .put("storedValueFen", after.orElseThrow()
                                                 .storedValueFen());
                                 return audit(connection, audit, "member", memberId,
                                         balancesJson(before), balancesJson(after.orElseThrow()))
                                         .map(result);
-                            });
-                })));
+                            }));
+                }));
     }
 
     @Override
@@ -362,6 +335,146 @@ public final class PgAdminStore implements AdminStore {
                     return Future.all(writes);
                 })
                 .map(done -> couponIds));
+    }
+
+    @Override
+    public Future<PointsExchange.Outcome> exchangePoints(PointsExchange.Request request,
+            Audit audit) {
+        String memberId = request.memberId();
+        String couponId = newCouponId();
+        return pool.withTransaction(connection -> lockMember(connection, memberId)
+                // The member's lock also serializes two attempts of one exchange id: the
+                // second finds the first's row here and answers it.
+                .compose(before -> exchangeIn(connection, request.exchangeId())
+                        .compose(recorded -> recorded.isPresent()
+                                ? Future.succeededFuture(request.replayOf(recorded.get()))
+                                : exchangeAnew(connection, request, couponId, before, audit))))
+                .recover(failure -> {
+                    if (failure instanceof ExchangeRefused refused) {
+                        return Future.succeededFuture(refused.outcome);
+                    }
+                    if (checkViolation(failure, QUOTA_CONSTRAINT)) {
+                        return Future.succeededFuture(
+                                new PointsExchange.SoldOut(request.stock().orElse(0)));
+                    }
+                    if (uniqueViolation(failure, "points_exchange_pkey")) {
+                        // The same id, used concurrently for another member's exchange.
+                        return pointsExchange(request.exchangeId()).map(found ->
+                                request.replayOf(found.orElseThrow(() ->
+                                        new IllegalStateException("exchange "
+                                                + request.exchangeId() + " conflicted but is"
+                                                + " not recorded", failure))));
+                    }
+                    return Future.failedFuture(failure);
+                });
+    }
+
+    /** The exchange's writes; the quota row last, so its lock is held only for the commit. */
+    private Future<PointsExchange.Outcome> exchangeAnew(SqlConnection connection,
+            PointsExchange.Request request, String couponId, Member before, Audit audit) {
+        String memberId = request.memberId();
+        long cost = request.pointsCost();
+        PointsExchange.InsufficientPoints insufficient =
+                new PointsExchange.InsufficientPoints(before.points(), cost);
+        if (before.points() < cost) {
+            return Future.failedFuture(new ExchangeRefused(insufficient));
+        }
+        return drawLots(connection, memberId, cost, request.today())
+                .recover(failure -> Future.failedFuture(failure instanceof AdminProblem problem
+                        && problem.slug().equals("insufficient-points")
+                        ? new ExchangeRefused(insufficient) : failure))
+                .compose(drawn -> pointsTransaction(connection, "POINTS_EXCHANGE", memberId,
+                        -cost, EXCHANGE_ACCOUNT, "exchange " + request.offerId() + " ("
+                                + request.exchangeId() + ")"))
+                .compose(transaction -> connection.preparedQuery("""
+                                insert into coupon (coupon_id, template_id, member_id, state,
+                                                    valid_from, valid_until, issued_at)
+                                values ($1, $2, $3, 'AVAILABLE', $4, $5, $6)""")
+                        .execute(Tuple.of(couponId, request.couponTemplateId(), memberId,
+                                utc(request.validFrom()), utc(request.validUntil()), now()))
+                        .compose(done -> reloadMember(connection, memberId,
+                                "exchange-" + request.exchangeId()))
+                        .compose(done -> memberIn(connection, memberId))
+                        .map(Optional::orElseThrow)
+                        .compose(after -> {
+                            PointsExchange exchange = new PointsExchange(request.exchangeId(),
+                                    memberId, request.offerId(), couponId, cost, after.points());
+                            return connection.preparedQuery("""
+                                            insert into points_exchange (exchange_id, member_id,
+                                                offer_id, coupon_id, points_spent, points_after,
+                                                transaction_id, actor, created_at)
+                                            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)""")
+                                    .execute(Tuple.tuple().addString(request.exchangeId())
+                                            .addString(memberId).addString(request.offerId())
+                                            .addString(couponId).addLong(cost)
+                                            .addLong(after.points()).addUUID(transaction)
+                                            .addString(audit.actor()).addOffsetDateTime(now()))
+                                    .compose(done -> audit(connection, audit, "member", memberId,
+                                            balancesJson(before), balancesJson(after)
+                                                    .put("exchangeId", request.exchangeId())
+                                                    .put("offerId", request.offerId())
+                                                    .put("couponId", couponId)
+                                                    .put("pointsSpent", cost)))
+                                    .compose(done -> countOnQuota(connection, request))
+                                    .map(taken -> (PointsExchange.Outcome)
+                                            new PointsExchange.Exchanged(exchange, false, taken));
+                        }));
+    }
+
+    /** One more unit of a limited offer's quota; 0 for an unlimited offer. */
+    private Future<Long> countOnQuota(SqlConnection connection, PointsExchange.Request request) {
+        if (request.stock().isEmpty()) {
+            return Future.succeededFuture(0L);
+        }
+        // The stock follows the rules in force; a stock lowered below what was taken makes
+        // every further exchange fail the check (sold out), never rewrites what was taken.
+        return connection.preparedQuery("""
+                        insert into points_exchange_quota (offer_id, stock, taken, updated_at)
+                        values ($1, $2, 1, $3)
+                        on conflict (offer_id) do update
+                           set taken = points_exchange_quota.taken + 1,
+                               stock = excluded.stock, updated_at = excluded.updated_at
+                        returning taken""")
+                .execute(Tuple.of(request.offerId(), request.stock().getAsLong(), now()))
+                .map(rows -> rows.iterator().next().getLong("taken"));
+    }
+
+    @Override
+    public Future<Optional<PointsExchange>> pointsExchange(String exchangeId) {
+        return pool.withConnection(connection -> exchangeIn(connection, exchangeId));
+    }
+
+    private static Future<Optional<PointsExchange>> exchangeIn(SqlConnection connection,
+            String exchangeId) {
+        return connection.preparedQuery("select * from points_exchange where exchange_id = $1")
+                .execute(Tuple.of(exchangeId)).map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.<PointsExchange>empty();
+                    }
+                    Row row = rows.iterator().next();
+                    return Optional.of(new PointsExchange(row.getString("exchange_id"),
+                            row.getString("member_id"), row.getString("offer_id"),
+                            row.getString("coupon_id"), row.getLong("points_spent"),
+                            row.getLong("points_after")));
+                });
+    }
+
+    @Override
+    public Future<Long> quotaTaken(String offerId) {
+        return pool.preparedQuery("select taken from points_exchange_quota where offer_id = $1")
+                .execute(Tuple.of(offerId)).map(rows -> rows.size() == 0 ? 0L
+                        : rows.iterator().next().getLong("taken"));
+    }
+
+    /** A refusal decided inside the transaction: it rolls back, then answers the outcome. */
+    private static final class ExchangeRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient PointsExchange.Outcome outcome;
+
+        ExchangeRefused(PointsExchange.Outcome outcome) {
+            super(outcome.toString(), null, false, false);
+            this.outcome = outcome;
+        }
     }
 
     @Override
@@ -512,39 +625,13 @@ public final class PgAdminStore implements AdminStore {
 
     private Future<Void> ledger(SqlConnection connection, UUID transaction, String kind,
             List<String> accounts, List<Long> amounts, String unit, String note) {
-        long sum = 0;
-        for (long amount : amounts) {
-            sum = Math.addExact(sum, amount);
-        }
-        if (sum != 0) {
-            // The database refuses it too (deferred trigger); this names the bug earlier.
-            throw new IllegalStateException("unbalanced " + kind + ": " + amounts);
-        }
-        UUID[] transactions = new UUID[accounts.size()];
-        Integer[] numbers = new Integer[accounts.size()];
-        String[] units = new String[accounts.size()];
-        for (int index = 0; index < accounts.size(); index++) {
-            transactions[index] = transaction;
-            numbers[index] = index + 1;
-            units[index] = unit;
-        }
-        return connection.preparedQuery(INSERT_TRANSACTION)
-                .execute(Tuple.of(transaction, kind, now()))
-                .compose(done -> connection.preparedQuery(INSERT_ENTRIES).execute(Tuple.tuple()
-                        .addArrayOfUUID(transactions).addArrayOfInteger(numbers)
-                        .addArrayOfString(accounts.toArray(String[]::new))
-                        .addArrayOfLong(amounts.toArray(Long[]::new)).addArrayOfString(units)))
-                .compose(done -> connection.preparedQuery(
-                        "insert into admin_ledger_note values ($1, $2)")
-                        .execute(Tuple.of(transaction, note)))
-                .mapEmpty();
+        return PgLedgerWrites.transaction(connection, transaction, kind, accounts, amounts, unit,
+                note, now());
     }
 
     private Future<Void> reloadMember(SqlConnection connection, String memberId,
             String operationId) {
-        return connection.preparedQuery(INSERT_OUTBOX).execute(Tuple.of(
-                        OutboxRelay.KIND_RELOAD_MEMBER, memberId, "admin-" + operationId,
-                        new JsonObject()))
+        return PgLedgerWrites.reloadMember(connection, memberId, "admin-" + operationId)
                 .mapEmpty();
     }
 
@@ -583,6 +670,16 @@ public final class PgAdminStore implements AdminStore {
 
     private static boolean uniqueViolation(Throwable failure) {
         return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
+    }
+
+    private static boolean uniqueViolation(Throwable failure, String constraint) {
+        return uniqueViolation(failure)
+                && constraint.equals(((PgException) failure).getConstraint());
+    }
+
+    private static boolean checkViolation(Throwable failure, String constraint) {
+        return failure instanceof PgException pg && "23514".equals(pg.getSqlState())
+                && constraint.equals(pg.getConstraint());
     }
 
     private static boolean foreignKeyViolation(Throwable failure) {

@@ -78,6 +78,30 @@ public final class PgInvariants {
                    and (exists (select 1 from order_tender t where t.order_id = o.order_id)
                         or exists (select 1 from ledger_transaction x
                                     where x.order_id = o.order_id))""");
+        QUERIES.put("every committed refund returns its lines' net and is booked once", """
+                select r.refund_uuid::text, r.state || ': lines ' || coalesce(l.net, 0)
+                       || ', tender shares ' || coalesce(t.shares, 0) || ', refunded '
+                       || r.refunded_fen || ', ledger transactions ' || coalesce(x.bookings, 0)
+                  from sale_refund r
+                  left join (select refund_uuid, sum(net_fen) as net from sale_refund_line
+                              group by refund_uuid) l using (refund_uuid)
+                  left join (select refund_uuid, sum(share_fen) as shares
+                               from sale_refund_tender group by refund_uuid) t
+                       using (refund_uuid)
+                  left join (select transaction_id as refund_uuid, count(*) as bookings
+                               from ledger_transaction where kind = 'REFUND'
+                              group by transaction_id) x using (refund_uuid)
+                 where (r.state = 'COMMITTED' and (coalesce(l.net, 0) <> r.refunded_fen
+                        or coalesce(t.shares, 0) <> r.refunded_fen
+                        or coalesce(x.bookings, 0) <> 1))
+                    or (r.state <> 'COMMITTED' and (l.net is not null
+                        or t.shares is not null or x.bookings is not null))""");
+        QUERIES.put("no tender gets back more than it paid", """
+                select t.order_id::text || '/' || t.tender_number,
+                       'refunded ' || sum(r.share_fen) || ' of ' || t.amount_fen
+                  from order_tender t join sale_refund_tender r using (order_id, tender_number)
+                 group by t.order_id, t.tender_number, t.amount_fen
+                having sum(r.share_fen) > t.amount_fen""");
     }
 
     /** One broken invariant: how often, and a few examples. */

@@ -25,11 +25,12 @@ public final class PgMemberDirectory implements MemberDirectory {
 
     private static final String FIND_WITH_COUPONS = """
             select m.member_id, m.member_code, m.tier, m.lifetime_earned_points, m.birth_month,
-                   m.completed_orders, m.last_order_on,
+                   m.completed_orders, m.last_order_on, m.phone,
                    coalesce((select json_agg(json_build_object('id', c.coupon_id,
                                 'template', c.template_id,
                                 'from', (extract(epoch from c.valid_from) * 1000)::int8,
-                                'until', (extract(epoch from c.valid_until) * 1000)::int8)
+                                'until', (extract(epoch from c.valid_until) * 1000)::int8,
+                                'amountOffFen', c.amount_off_fen)
                                 order by c.valid_until, c.coupon_id)
                                from coupon c
                               where c.member_id = m.member_id and c.state = 'AVAILABLE'
@@ -79,7 +80,11 @@ public final class PgMemberDirectory implements MemberDirectory {
                         coupons.add(new CouponRecord(coupon.getString("id"),
                                 coupon.getString("template"), Optional.of(profile.memberId()),
                                 Instant.ofEpochMilli(coupon.getLong("from")),
-                                Instant.ofEpochMilli(coupon.getLong("until"))));
+                                Instant.ofEpochMilli(coupon.getLong("until")),
+                                coupon.getLong("amountOffFen") == null
+                                        ? java.util.OptionalLong.empty()
+                                        : java.util.OptionalLong.of(
+                                                coupon.getLong("amountOffFen"))));
                     }
                     return Optional.of(new MemberWithCoupons(profile, coupons));
                 });
@@ -91,7 +96,8 @@ public final class PgMemberDirectory implements MemberDirectory {
                 row.getString("tier"), row.getLong("lifetime_earned_points"),
                 Optional.ofNullable(birthMonth).map(Month::of),
                 row.getInteger("completed_orders"),
-                Optional.ofNullable(row.getLocalDate("last_order_on")));
+                Optional.ofNullable(row.getLocalDate("last_order_on")),
+                Optional.ofNullable(row.getString("phone")));
     }
 
     @Override

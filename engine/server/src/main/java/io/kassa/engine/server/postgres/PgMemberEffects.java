@@ -38,8 +38,10 @@ final class PgMemberEffects {
              where p.lot_id = d.lot_id""";
 
     private static final String INSERT_DRAWS = """
-            insert into order_points_draw (order_id, lot_id, points)
-            select * from unnest($1::uuid[], $2::text[], $3::int8[])""";
+            insert into order_points_draw (order_id, lot_id, points, draw_number, earned_on,
+                expires_on, birthday_extended_year)
+            select * from unnest($1::uuid[], $2::text[], $3::int8[], $4::int4[], $5::date[],
+                $6::date[], $7::int4[])""";
 
     private static final String RESTART_EXPIRY = """
             update points_lot p set expires_on = r.restart
@@ -105,12 +107,22 @@ final class PgMemberEffects {
         List<UUID> orders = new ArrayList<>();
         List<String> lots = new ArrayList<>();
         List<Long> points = new ArrayList<>();
+        // Each draw's order and dates, so that a refund puts points back where they came from.
+        List<Integer> numbers = new ArrayList<>();
+        List<LocalDate> earnedOn = new ArrayList<>();
+        List<LocalDate> expiresOn = new ArrayList<>();
+        List<Integer> birthdayYears = new ArrayList<>();
         Map<String, Long> perLot = new HashMap<>();
         for (SaleRecord sale : sales) {
+            int number = 0;
             for (LotDraw draw : effects(sale).draws()) {
                 orders.add(sale.sale().orderId());
                 lots.add(draw.lotId());
                 points.add(draw.points());
+                numbers.add(++number);
+                earnedOn.add(draw.earnedOn());
+                expiresOn.add(draw.expiresOn());
+                birthdayYears.add(draw.birthdayExtendedYear());
                 perLot.merge(draw.lotId(), draw.points(), Long::sum);
             }
         }
@@ -128,7 +140,11 @@ final class PgMemberEffects {
             return connection.preparedQuery(INSERT_DRAWS).execute(Tuple.tuple()
                     .addArrayOfUUID(orders.toArray(UUID[]::new))
                     .addArrayOfString(lots.toArray(String[]::new))
-                    .addArrayOfLong(points.toArray(Long[]::new)));
+                    .addArrayOfLong(points.toArray(Long[]::new))
+                    .addArrayOfInteger(numbers.toArray(Integer[]::new))
+                    .addArrayOfLocalDate(earnedOn.toArray(LocalDate[]::new))
+                    .addArrayOfLocalDate(expiresOn.toArray(LocalDate[]::new))
+                    .addArrayOfInteger(birthdayYears.toArray(Integer[]::new)));
         }).mapEmpty();
     }
 

@@ -29,7 +29,9 @@ import java.util.UUID;
 /**
  * The {@link SalesLedger} on PostgreSQL, with group commit: concurrent sales share one
  * transaction (see {@link GroupCommitter}), written with one multi-row statement per table, so
- * a batch of any size costs the same five round trips and one commit.
+ * a batch of any size costs the same round trips and one commit: BEGIN, the generation check,
+ * the order rows, then the details and the member effects pipelined together (their longest
+ * chain: draws, rolling expiry, the other balances, the outbox row), and COMMIT.
  *
  * <p>Exactly once per sale key: the order rows go first, with {@code ON CONFLICT (store_id,
  * terminal_id, sale_id) DO NOTHING RETURNING order_id}; only the sales whose order row was
@@ -42,10 +44,12 @@ public final class PgSalesLedger implements SalesLedger {
     private static final String INSERT_ORDERS = """
             insert into sales_order (order_id, store_id, terminal_id, sale_id,
                 request_fingerprint, currency, subtotal_fen, discount_fen, payable_fen,
-                change_fen, committed_at, member_id, points_earned, points_spent)
+                change_fen, committed_at, member_id, points_earned, points_spent, bonus_points,
+                points_per_yuan)
             select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
                 $6::text[], $7::int8[], $8::int8[], $9::int8[], $10::int8[],
-                $11::timestamptz[], $12::text[], $13::int8[], $14::int8[])
+                $11::timestamptz[], $12::text[], $13::int8[], $14::int8[], $15::int8[],
+                $16::int8[])
             on conflict (store_id, terminal_id, sale_id) do nothing
             returning order_id""";
 
@@ -65,9 +69,9 @@ public final class PgSalesLedger implements SalesLedger {
 
     private static final String INSERT_LINES = """
             insert into order_line (order_id, line_number, sku, category, name,
-                unit_price_fen, quantity, gross_fen, discount_fen, net_fen)
+                unit_price_fen, quantity, gross_fen, discount_fen, net_fen, earned_points)
             select * from unnest($1::uuid[], $2::int4[], $3::text[], $4::text[], $5::text[],
-                $6::int8[], $7::int4[], $8::int8[], $9::int8[], $10::int8[])""";
+                $6::int8[], $7::int4[], $8::int8[], $9::int8[], $10::int8[], $11::int8[])""";
 
     private static final String INSERT_TENDERS = """
             insert into order_tender (order_id, tender_number, kind, amount_fen, received_fen,
@@ -140,10 +144,13 @@ public final class PgSalesLedger implements SalesLedger {
                             }
                         }
                     }
-                    return insertDetails(connection, fresh)
-                            .compose(done -> PgMemberEffects.write(connection, freshMemberSales))
-                            .compose(outboxIds -> results(connection, batch, inserted,
-                                    outboxIds));
+                    // The details and the member effects depend on the order rows only, not
+                    // on each other: both go out at once, pipelined on the connection.
+                    Future<Void> details = insertDetails(connection, fresh);
+                    Future<Map<String, Long>> effects =
+                            PgMemberEffects.write(connection, freshMemberSales);
+                    return Future.all(details, effects).compose(done -> results(connection,
+                            batch, inserted, effects.result()));
                 }));
     }
 
@@ -180,6 +187,15 @@ public final class PgSalesLedger implements SalesLedger {
                 .map(rows -> "ABANDONED".equals(rows.iterator().next().getString("status")));
     }
 
+    @Override
+    public Future<Optional<RecordResult>> find(SaleKey key) {
+        return pool.withConnection(connection -> connection.preparedQuery(SALE_STATUS)
+                .execute(Tuple.of(key.storeId(), key.terminalId(), key.saleId()))
+                .compose(rows -> rows.rowCount() == 0
+                        ? Future.succeededFuture(Optional.<RecordResult>empty())
+                        : findSale(connection, key).map(Optional::of)));
+    }
+
     private Future<Set<UUID>> insertOrders(SqlConnection connection, List<SaleRecord> batch) {
         int size = batch.size();
         UUID[] orderIds = new UUID[size];
@@ -196,6 +212,8 @@ public final class PgSalesLedger implements SalesLedger {
         String[] members = new String[size];
         Long[] pointsEarned = new Long[size];
         Long[] pointsSpent = new Long[size];
+        Long[] bonusPoints = new Long[size];
+        Long[] pointsPerYuan = new Long[size];
         for (int index = 0; index < size; index++) {
             SaleRecord record = batch.get(index);
             CommittedSale sale = record.sale();
@@ -219,6 +237,9 @@ public final class PgSalesLedger implements SalesLedger {
             members[index] = record.member().map(MemberEffects::memberId).orElse(null);
             pointsEarned[index] = record.member().map(MemberEffects::pointsEarned).orElse(0L);
             pointsSpent[index] = record.member().map(MemberEffects::pointsRedeemed).orElse(0L);
+            bonusPoints[index] = record.member().map(MemberEffects::bonusPoints).orElse(0L);
+            pointsPerYuan[index] = record.member().map(MemberEffects::pointsPerYuan)
+                    .filter(rate -> rate > 0).orElse(100L);
         }
         Tuple arguments = Tuple.tuple().addArrayOfUUID(orderIds).addArrayOfString(stores)
                 .addArrayOfString(terminals).addArrayOfString(saleIds)
@@ -226,7 +247,8 @@ public final class PgSalesLedger implements SalesLedger {
                 .addArrayOfLong(subtotals).addArrayOfLong(discounts).addArrayOfLong(payables)
                 .addArrayOfLong(changes).addArrayOfOffsetDateTime(committedAt)
                 .addArrayOfString(members).addArrayOfLong(pointsEarned)
-                .addArrayOfLong(pointsSpent);
+                .addArrayOfLong(pointsSpent).addArrayOfLong(bonusPoints)
+                .addArrayOfLong(pointsPerYuan);
         return connection.preparedQuery(INSERT_ORDERS).execute(arguments).map(rows -> {
             Set<UUID> inserted = new HashSet<>();
             for (Row row : rows) {
@@ -263,6 +285,7 @@ public final class PgSalesLedger implements SalesLedger {
         Long[] grosses = new Long[size];
         Long[] discounts = new Long[size];
         Long[] nets = new Long[size];
+        Long[] earned = new Long[size];
         int index = 0;
         for (SaleRecord record : fresh) {
             for (RecordedLine line : record.lines()) {
@@ -276,13 +299,15 @@ public final class PgSalesLedger implements SalesLedger {
                 grosses[index] = line.grossFen();
                 discounts[index] = line.discountFen();
                 nets[index] = line.netFen();
+                earned[index] = line.earnedPoints();
                 index++;
             }
         }
         return Tuple.tuple().addArrayOfUUID(orderIds).addArrayOfInteger(numbers)
                 .addArrayOfString(skus).addArrayOfString(categories).addArrayOfString(names)
                 .addArrayOfLong(unitPrices).addArrayOfInteger(quantities)
-                .addArrayOfLong(grosses).addArrayOfLong(discounts).addArrayOfLong(nets);
+                .addArrayOfLong(grosses).addArrayOfLong(discounts).addArrayOfLong(nets)
+                .addArrayOfLong(earned);
     }
 
     private static Tuple tenderArrays(List<SaleRecord> fresh) {

@@ -1,7 +1,10 @@
 package io.kassa.engine.server.redis;
 
 import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,6 +69,42 @@ final class RedisScript {
                             + loaded + " for script " + name + ", expected " + sha1));
                 }
                 return redis.evalsha(call);
+            });
+        });
+    }
+
+    /** This script's EVALSHA, to send in a pipeline with {@link #runInPipeline}. */
+    Request request(List<String> keys, List<String> arguments) {
+        Request request = Request.cmd(Command.EVALSHA).arg(sha1).arg(keys.size());
+        for (String key : keys) {
+            request.arg(key);
+        }
+        for (String argument : arguments) {
+            request.arg(argument);
+        }
+        return request;
+    }
+
+    /**
+     * Sends the {@code pipeline} — this script's {@link #request} among other commands — in
+     * one write on one connection: Redis runs the commands in that order, one
+     * round trip for all (a pipeline, not a transaction: each command runs on its own). Every
+     * command of a pipeline must be safe to send twice, since a pipeline whose script Redis
+     * did not know is sent again once the script is loaded. Fails when any command fails.
+     */
+    Future<List<Response>> runInPipeline(Redis client, RedisAPI redis,
+            java.util.function.Supplier<List<Request>> pipeline) {
+        return client.batch(pipeline.get()).recover(failure -> {
+            // A pipeline names the failed command: "ERR [1] NOSCRIPT No matching script...".
+            if (failure.getMessage() == null || !failure.getMessage().contains("NOSCRIPT")) {
+                return Future.failedFuture(failure);
+            }
+            return redis.script(List.of("LOAD", source)).compose(loaded -> {
+                if (!sha1.equals(loaded.toString())) {
+                    return Future.failedFuture(new IllegalStateException("Redis computed SHA "
+                            + loaded + " for script " + name + ", expected " + sha1));
+                }
+                return client.batch(pipeline.get());
             });
         });
     }

@@ -23,19 +23,31 @@ public final class ChainRulesSource {
     }
 
     public static ChainRules fromEnvironment(Map<String, String> environment) {
+        return parse(documentFromEnvironment(environment), origin(environment));
+    }
+
+    /** The JSON document {@link #fromEnvironment} reads, unparsed. */
+    public static String documentFromEnvironment(Map<String, String> environment) {
         String file = environment.get("KASSA_RULES_FILE");
         if (file == null || file.isBlank()) {
-            return parse(readResource(DEMO_RULES_RESOURCE), DEMO_RULES_RESOURCE);
+            return readResource(DEMO_RULES_RESOURCE);
         }
         try {
-            return parse(Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8), file);
+            return Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalArgumentException("KASSA_RULES_FILE " + file + " cannot be read: "
                     + e.getMessage(), e);
         }
     }
 
-    private static ChainRules parse(String json, String origin) {
+    /** Where {@link #documentFromEnvironment} reads from, for messages. */
+    public static String origin(Map<String, String> environment) {
+        String file = environment.get("KASSA_RULES_FILE");
+        return file == null || file.isBlank() ? DEMO_RULES_RESOURCE : file.trim();
+    }
+
+    /** Parses {@code json}, failing with every problem listed by its JSON path. */
+    public static ChainRules parse(String json, String origin) {
         RulesJsonResult result = RulesJson.parse(json);
         if (result instanceof RulesJsonResult.Loaded loaded) {
             return loaded.rules();

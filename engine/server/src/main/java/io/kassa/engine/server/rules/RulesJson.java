@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -327,9 +328,12 @@ public final class RulesJson {
         for (int index = 0; index < array.size(); index++) {
             String path = "couponExchanges[" + index + "]";
             JsonObject offer = element(array, index, path);
+            // Optional: an offer without a stock is unlimited; the validator bounds it.
+            OptionalLong stock = offer.getValue("stock") == null ? OptionalLong.empty()
+                    : OptionalLong.of(integer(offer, "stock", path + ".stock", null));
             offers.add(new CouponExchangeOffer(string(offer, "id", path + ".id", ""),
                     integer(offer, "pointsCost", path + ".pointsCost", null),
-                    string(offer, "couponTemplateId", path + ".couponTemplateId", "")));
+                    string(offer, "couponTemplateId", path + ".couponTemplateId", ""), stock));
         }
         return offers;
     }

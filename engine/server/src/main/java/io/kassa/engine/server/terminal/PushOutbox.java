@@ -1,5 +1,6 @@
 package io.kassa.engine.server.terminal;
 
+import io.kassa.engine.server.cluster.TerminalSessions;
 import io.kassa.protocol.v1.Push;
 import io.kassa.protocol.v1.PushGap;
 import java.time.Clock;
@@ -15,9 +16,11 @@ import java.util.function.UnaryOperator;
  * live connection when it has one, and replayed after a reconnect from the sequence the terminal
  * says it last saw (protocol/SPEC.md section 7.6).
  *
- * <p>Kept in this node's memory for now: a push survives a reconnect to the same node, not the
- * node's restart. The cluster work moves this behind the same methods. Shared by every event
- * loop: each terminal's state is guarded by its own lock, so terminals never contend.
+ * <p>Kept in this node's memory: a push survives a reconnect to the same node, not the node's
+ * restart nor a move to another node (a terminal that moves asks for its sale's status; see
+ * docs/adr/0010). Which terminals are here is told to the cluster's session registry, so a
+ * push made on another node is routed to this one. Shared by every event loop: each
+ * terminal's state is guarded by its own lock, so terminals never contend.
  *
  * <p>When a terminal would have more than {@code retainedMax} pushes kept, the two oldest
  * entries are merged into one push of kind {@code gap} carrying the sequence of the later one,
@@ -39,9 +42,16 @@ public final class PushOutbox {
 
     private final int retainedMax;
     private final Clock clock;
+    private final TerminalSessions sessions;
     private final ConcurrentHashMap<String, TerminalPushes> terminals = new ConcurrentHashMap<>();
 
     public PushOutbox(int retainedMax, Clock clock) {
+        this(retainedMax, clock, TerminalSessions.singleNode());
+    }
+
+    /** As above, telling {@code sessions} which terminals are connected to this node. */
+    public PushOutbox(int retainedMax, Clock clock, TerminalSessions sessions) {
+        this.sessions = sessions;
         if (retainedMax < 2) {
             throw new IllegalArgumentException("retainedMax must be >= 2: " + retainedMax);
         }
@@ -102,6 +112,7 @@ public final class PushOutbox {
         // A few dozen bytes per connected terminal; removed again on detach when the terminal
         // never had a push, so that idle terminals leave nothing behind.
         TerminalPushes pushes = terminals.computeIfAbsent(terminalId, id -> new TerminalPushes());
+        sessions.connected(terminalId);
         synchronized (pushes) {
             pushes.sink = sink;
             if (Long.compareUnsigned(lastSequenceSeen, pushes.lastSequence) > 0) {
@@ -131,6 +142,7 @@ public final class PushOutbox {
         synchronized (pushes) {
             if (pushes.sink == sink) {
                 pushes.sink = null;
+                sessions.disconnected(terminalId);
             }
             if (pushes.sink == null && pushes.lastSequence == 0) {
                 terminals.remove(terminalId, pushes);

@@ -23,11 +23,18 @@ import io.kassa.protocol.v1.HeartbeatAck;
 import io.kassa.protocol.v1.Push;
 import io.kassa.protocol.v1.QuoteRequest;
 import io.kassa.protocol.v1.Welcome;
-import io.vertx.core.Context;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.internal.ContextInternal;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -49,9 +56,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per-connection state is kept small on purpose (see load-tests/scale/README.md): what only
  * the handshake needs (the nonce) is dropped after it, the token bucket exists from Welcome on,
- * and the decoder allocates a payload buffer only while a frame is arriving.
+ * and the decoder allocates a payload buffer only while a frame is arriving. The connection is
+ * itself the channel's handler (one object fewer per connection than a separate adapter); the
+ * channel's events are dispatched on the endpoint's Vert.x context, so that the services it
+ * calls see the context they expect.
  */
-final class TerminalConnection implements PushOutbox.Sink {
+final class TerminalConnection extends ChannelInboundHandlerAdapter implements PushOutbox.Sink {
 
     private static final Logger log = LoggerFactory.getLogger(TerminalConnection.class);
 
@@ -60,9 +70,11 @@ final class TerminalConnection implements PushOutbox.Sink {
 
     enum State { AWAITING_HELLO, AWAITING_PROOF, AUTHENTICATING, READY, CLOSED }
 
-    private final NetSocket socket;
+    private final Channel channel;
     private final TerminalServices services;
-    private final Context context;
+    private final ContextInternal context;
+    private final TerminalServerVerticle server;
+    private final Object socketMetric;
     private final FrameDecoder decoder = new FrameDecoder(FrameLimits.FRAME_BYTES_MAX);
 
     private State state = State.AWAITING_HELLO;
@@ -77,11 +89,17 @@ final class TerminalConnection implements PushOutbox.Sink {
     private int inFlight;
     private boolean draining;
     private boolean readingPaused;
+    /** Inside a read: answers are written now and flushed together when the read ends. */
+    private boolean reading;
+    private boolean flushPending;
 
-    TerminalConnection(NetSocket socket, TerminalServices services) {
-        this.socket = socket;
+    TerminalConnection(Channel channel, TerminalServices services, ContextInternal context,
+            TerminalServerVerticle server, Object socketMetric) {
+        this.channel = channel;
         this.services = services;
-        this.context = Vertx.currentContext();
+        this.context = context;
+        this.server = server;
+        this.socketMetric = socketMetric;
         this.connectedAtMillis = services.clock().millis();
         this.lastFrameAtMillis = connectedAtMillis;
     }
@@ -90,11 +108,53 @@ final class TerminalConnection implements PushOutbox.Sink {
         return state;
     }
 
-    void onData(Buffer buffer) {
+    @Override
+    public void channelRead(ChannelHandlerContext handler, Object message) {
+        ByteBuf data = (ByteBuf) message;
+        byte[] bytes;
+        try {
+            bytes = ByteBufUtil.getBytes(data);
+        } finally {
+            data.release();
+        }
+        reading = true;
+        context.dispatch(bytes, this::onData);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext handler) {
+        reading = false;
+        if (flushPending) {
+            flushPending = false;
+            handler.flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext handler) {
+        if (handler.channel().isWritable()) {
+            context.dispatch(ignored -> onDrained());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext handler) {
+        context.dispatch(ignored -> {
+            onClosed();
+            server.closed(this, socketMetric);
+        });
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext handler, Throwable cause) {
+        log.debug("terminal socket error", cause);
+        handler.close();
+    }
+
+    void onData(byte[] bytes) {
         if (state == State.CLOSED) {
             return;
         }
-        byte[] bytes = buffer.getBytes();
         try {
             decoder.feed(bytes, 0, bytes.length, this::onDecoded);
         } catch (ProtocolException fatal) {
@@ -130,7 +190,7 @@ final class TerminalConnection implements PushOutbox.Sink {
                 // The stall was ours, not the terminal's.
                 partialFrameSinceMillis = services.clock().millis();
             }
-            socket.resume();
+            channel.config().setAutoRead(true);
         }
     }
 
@@ -155,7 +215,7 @@ final class TerminalConnection implements PushOutbox.Sink {
     private void closeIfDrained() {
         if (draining && inFlight == 0 && state != State.CLOSED) {
             onClosed();
-            socket.end();
+            closeAfterWrites();
         }
     }
 
@@ -176,9 +236,14 @@ final class TerminalConnection implements PushOutbox.Sink {
         } else if (nowMillis - lastFrameAtMillis > services.options().idleMillisMax()) {
             log.info("closing idle connection of terminal '{}' ({} ms without a frame)",
                     terminalId, nowMillis - lastFrameAtMillis);
-            onClosed();
-            socket.close();
+            close();
         }
+    }
+
+    /** Closes at once, whatever is still to be written. */
+    void close() {
+        onClosed();
+        channel.close();
     }
 
     private void onDecoded(Decoded decoded) {
@@ -252,6 +317,19 @@ final class TerminalConnection implements PushOutbox.Sink {
                 onCheckout(envelope.getRequestId(),
                         WireMapping.checkout(storeId, terminalId, envelope.getCheckoutRequest()));
             }
+            case MEMBER_LOOKUP_REQUEST, PAYMENT_STATUS_REQUEST, VOID_REQUEST, TOP_UP_REQUEST,
+                    SHIFT_TOTALS_REQUEST -> {
+                requireReady();
+                requireCapacity();
+                MessageValidator.validate(envelope);
+                onDeskRequest(envelope);
+            }
+            case REFUND_REQUEST -> {
+                requireReady();
+                requireCapacity();
+                MessageValidator.validate(envelope);
+                onRefund(envelope.getRequestId(), envelope.getRefundRequest());
+            }
             default -> throw ProtocolException.recoverable(ErrorCode.UNEXPECTED_MESSAGE,
                     envelope.getBodyCase() + " is not a message a terminal sends");
         }
@@ -296,7 +374,9 @@ final class TerminalConnection implements PushOutbox.Sink {
 
     private boolean certificateNames(String claimedTerminalId) {
         try {
-            return ClientCertificates.names(socket.peerCertificates(), claimedTerminalId);
+            SslHandler tls = channel.pipeline().get(SslHandler.class);
+            return tls != null && ClientCertificates.names(
+                    List.of(tls.engine().getSession().getPeerCertificates()), claimedTerminalId);
         } catch (SSLPeerUnverifiedException none) {
             // The TLS layer requires a certificate, so this is a bug or a plaintext socket.
             return false;
@@ -402,6 +482,31 @@ final class TerminalConnection implements PushOutbox.Sink {
         });
     }
 
+    /** A request of SPEC.md 6.16-6.20, answered by the desk with a response or an Error. */
+    private void onDeskRequest(Envelope request) throws ProtocolException {
+        long requestId = request.getRequestId();
+        Future<Envelope.Builder> answer;
+        try {
+            answer = services.desk().answer(storeId, terminalId, request);
+        } catch (RuntimeException bug) {
+            answer = Future.failedFuture(bug);
+        }
+        Future<Envelope.Builder> answered = answer;
+        track(requestId, request.getBodyCase().name(), () -> answered,
+                body -> send(body.setRequestId(requestId).build()));
+    }
+
+    /** A refund (SPEC.md 6.21), answered with a RefundResponse or a 43x Error. */
+    private void onRefund(long requestId, io.kassa.protocol.v1.RefundRequest request)
+            throws ProtocolException {
+        var refunds = services.checkout().refunds().orElseThrow(() ->
+                ProtocolException.recoverable(ErrorCode.UNAVAILABLE,
+                        "refunds are not enabled on this engine node"));
+        var command = RefundWire.command(storeId, terminalId, request);
+        track(requestId, "refund " + request.getRefundId(), () -> refunds.refund(command),
+                outcome -> send(RefundWire.answer(outcome).setRequestId(requestId).build()));
+    }
+
     private void onCheckout(long requestId, CheckoutCommand command) {
         track(requestId, "checkout " + command.key().saleId(),
                 () -> services.checkout().checkout(command),
@@ -474,15 +579,27 @@ final class TerminalConnection implements PushOutbox.Sink {
     }
 
     private String remoteAddress() {
-        var address = socket.remoteAddress();
-        return address == null ? "unknown" : address.hostAddress();
+        return channel.remoteAddress() instanceof InetSocketAddress address
+                && address.getAddress() != null ? address.getAddress().getHostAddress() : "unknown";
     }
 
     private void failFatally(long requestId, ErrorCode code, String message) {
         log.warn("closing connection of terminal '{}': {} {}", terminalId, code, message);
         sendError(requestId, code, message, true);
         onClosed();
-        socket.end();
+        closeAfterWrites();
+    }
+
+    /**
+     * Closes once what was written has gone out; at once when the terminal is not reading
+     * (the writes would never go out, and the connection must not linger).
+     */
+    private void closeAfterWrites() {
+        if (channel.isWritable()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
     }
 
     private void sendError(long requestId, ErrorCode code, String message, boolean fatal) {
@@ -492,10 +609,17 @@ final class TerminalConnection implements PushOutbox.Sink {
     }
 
     private void send(Envelope envelope) {
-        socket.write(Buffer.buffer(FrameEncoder.encode(envelope)));
-        if (!readingPaused && socket.writeQueueFull()) {
+        var frame = Unpooled.wrappedBuffer(FrameEncoder.encode(envelope));
+        if (reading && channel.eventLoop().inEventLoop()) {
+            channel.write(frame, channel.voidPromise());
+            flushPending = true;
+        } else {
+            channel.writeAndFlush(frame, channel.voidPromise());
+        }
+        if (!readingPaused && !channel.isWritable()) {
+            // Above the channel's high-water mark: stop reading until it drains.
             readingPaused = true;
-            socket.pause();
+            channel.config().setAutoRead(false);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.kassa.engine.server.terminal;
 
 import io.kassa.engine.server.checkout.CheckoutService;
+import io.kassa.engine.server.cluster.TerminalSessions;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import java.security.SecureRandom;
@@ -27,21 +28,35 @@ public final class TerminalEndpoint {
 
     public static TerminalEndpoint create(Pool pool, CheckoutService checkout,
             TerminalServerOptions options, TerminalPolicy policy, Clock clock) {
+        return create(pool, checkout, options, policy, clock, TerminalSessions.singleNode());
+    }
+
+    /** As above, telling {@code sessions} which terminals connect to this node. */
+    public static TerminalEndpoint create(Pool pool, CheckoutService checkout,
+            TerminalServerOptions options, TerminalPolicy policy, Clock clock,
+            TerminalSessions sessions) {
         SecureRandom random = new SecureRandom();
         TerminalRegistry registry = new PgTerminalRegistry(pool,
                 new SecretSealer(policy.secretSealingKey(), random), random, clock);
         TerminalAuthenticator authenticator =
                 new TerminalAuthenticator(registry, policy.demoSecretSeed(), random);
-        PushOutbox outbox = new PushOutbox(policy.limits().pushesRetainedMax(), clock);
+        PushOutbox outbox =
+                new PushOutbox(policy.limits().pushesRetainedMax(), clock, sessions);
         boolean clientCertificateRequired = policy.tls()
                 .flatMap(TerminalPolicy.Tls::clientCa).isPresent();
         return new TerminalEndpoint(new TerminalServices(checkout, options, policy.limits(),
-                authenticator, outbox, clientCertificateRequired, clock), registry, policy);
+                authenticator, outbox, clientCertificateRequired, clock, new TerminalDesk()),
+                registry, policy);
     }
 
     /** A new verticle instance; Vert.x calls this once per instance deployed. */
     public VerticleBase newVerticle() {
         return new TerminalServerVerticle(services, policy.tls());
+    }
+
+    /** Member lookup, payment status, void, top-up and shift totals: wire it once built. */
+    public TerminalDesk desk() {
+        return services.desk();
     }
 
     public TerminalRegistry registry() {

@@ -10,5 +10,5 @@ import java.time.Clock;
  */
 record TerminalServices(CheckoutService checkout, TerminalServerOptions options,
         TerminalPolicy.Limits limits, TerminalAuthenticator authenticator, PushOutbox outbox,
-        boolean clientCertificateRequired, Clock clock) {
+        boolean clientCertificateRequired, Clock clock, TerminalDesk desk) {
 }

@@ -232,6 +232,155 @@ final class WireMapping {
                 .build();
     }
 
+    // ---- member lookup, payment status, void, top-up, shift totals (SPEC.md 6.16-6.20) ----
+
+    static io.kassa.protocol.v1.MemberLookupResponse memberLookupResponse(
+            io.kassa.engine.server.checkout.MemberAccount account) {
+        var response = io.kassa.protocol.v1.MemberLookupResponse.newBuilder()
+                .setMemberId(account.memberId())
+                .setMemberCode(account.memberCode())
+                // The whole number never leaves the engine: a terminal shows it masked.
+                .setPhoneMasked(account.phone()
+                        .map(io.kassa.engine.server.admin.PhoneNumbers::mask).orElse(""))
+                .setTier(account.tier())
+                .setLifetimePoints(account.lifetimePoints())
+                .setNextTier(account.nextTier().orElse(""))
+                .setPointsToNextTier(account.pointsToNextTier())
+                .setPointsBalance(account.pointsBalance())
+                .setStoredValueFen(account.storedValueFen());
+        for (io.kassa.engine.core.points.ExpiringPoints expiring : account.expiringPoints()) {
+            response.addExpiringPoints(io.kassa.protocol.v1.ExpiringPoints.newBuilder()
+                    .setPoints(expiring.points())
+                    .setExpiresOn(expiring.expiresOn().toString()));
+        }
+        for (io.kassa.engine.core.coupon.Coupon coupon : account.coupons()) {
+            response.addCoupons(io.kassa.protocol.v1.HeldCoupon.newBuilder()
+                    .setCouponId(coupon.code())
+                    .setTemplateId(coupon.template().templateId())
+                    .setKind(coupon.template().kind().name())
+                    .setThresholdFen(coupon.template().thresholdFen())
+                    .setValidUntilMillis(coupon.validUntil().toEpochMilli()));
+        }
+        return response.build();
+    }
+
+    static io.kassa.protocol.v1.PaymentStatusResponse paymentStatusResponse(
+            io.kassa.engine.server.checkout.SaleStatus status) {
+        var response = io.kassa.protocol.v1.PaymentStatusResponse.newBuilder()
+                .setSaleId(status.key().saleId())
+                .setState(saleState(status.state()));
+        // A committed sale is told as a retry of its checkout would be.
+        status.committed().ifPresent(sale -> response.setCheckout(checkoutResponse(sale, true)));
+        for (io.kassa.engine.server.checkout.PaymentIntent intent : status.payments()) {
+            response.addPayments(tenderPayment(intent));
+        }
+        return response.build();
+    }
+
+    private static io.kassa.protocol.v1.SaleState saleState(
+            io.kassa.engine.server.checkout.SaleStatus.State state) {
+        switch (state) {
+            case COMMITTED:
+                return io.kassa.protocol.v1.SaleState.SALE_COMMITTED;
+            case PAYMENT_PENDING:
+                return io.kassa.protocol.v1.SaleState.SALE_PAYMENT_PENDING;
+            case FAILED:
+                return io.kassa.protocol.v1.SaleState.SALE_FAILED;
+            case VOIDED:
+                return io.kassa.protocol.v1.SaleState.SALE_VOIDED;
+            default:
+                return io.kassa.protocol.v1.SaleState.SALE_UNKNOWN;
+        }
+    }
+
+    static io.kassa.protocol.v1.VoidResponse voidResponse(
+            io.kassa.engine.server.checkout.VoidOutcome.Voided voided) {
+        var response = io.kassa.protocol.v1.VoidResponse.newBuilder()
+                .setSaleId(voided.key().saleId())
+                .setVoidedAtMillis(voided.voidedAt().toEpochMilli())
+                .setReplayed(voided.replayed());
+        for (io.kassa.engine.server.checkout.PaymentIntent intent : voided.payments()) {
+            response.addPayments(tenderPayment(intent));
+        }
+        return response.build();
+    }
+
+    /** One payment attempt as a terminal sees it: never the scanned code. */
+    static io.kassa.protocol.v1.TenderPayment tenderPayment(
+            io.kassa.engine.server.checkout.PaymentIntent intent) {
+        return io.kassa.protocol.v1.TenderPayment.newBuilder()
+                .setTenderNumber(intent.tenderNumber())
+                .setAttempt(intent.attempt())
+                .setType(tenderType(intent.tenderKind().name()))
+                .setAmountFen(intent.amountFen())
+                .setState(io.kassa.protocol.v1.PaymentAttemptState.valueOf(
+                        "ATTEMPT_" + intent.state().name()))
+                .setMoneyReturned(intent.moneyReturned())
+                .setMerchantOrderNo(intent.outTradeNo())
+                .build();
+    }
+
+    static io.kassa.protocol.v1.TopUpResponse topUpResponse(
+            io.kassa.engine.server.checkout.StoredValueTopUps.Recorded recorded,
+            boolean replayed) {
+        var topUp = recorded.topUp();
+        return io.kassa.protocol.v1.TopUpResponse.newBuilder()
+                .setTopUpId(topUp.key().topUpId())
+                .setMemberId(topUp.memberId())
+                .setAmountFen(topUp.amountFen())
+                .setBonusFen(recorded.bonusFen())
+                .setStoredValueFen(recorded.storedValueAfterFen())
+                .setChangeFen(topUp.receivedFen() - topUp.amountFen())
+                .setToppedUpAtMillis(recorded.toppedUpAt().toEpochMilli())
+                .setReplayed(replayed)
+                .setTransactionId(recorded.transactionId().toString())
+                .build();
+    }
+
+    static io.kassa.protocol.v1.ShiftTotalsResponse shiftTotalsResponse(
+            io.kassa.engine.server.checkout.ShiftReports.Outcome.Report report) {
+        var totals = report.totals();
+        var response = io.kassa.protocol.v1.ShiftTotalsResponse.newBuilder()
+                .setFromMillis(report.from().toEpochMilli())
+                .setUntilMillis(report.until().toEpochMilli())
+                .setSales(Math.toIntExact(totals.sales()))
+                .setSalesFen(totals.salesFen())
+                .setChangeFen(totals.changeFen())
+                .setRefunds(Math.toIntExact(totals.refunds()))
+                .setRefundsFen(totals.refundsFen())
+                .setVoids(Math.toIntExact(totals.voids()))
+                .setTopUps(Math.toIntExact(totals.topUps()))
+                .setTopUpsFen(totals.topUpsFen())
+                .setTopUpBonusFen(totals.topUpBonusFen());
+        for (var tender : totals.tenders()) {
+            response.addTenders(tenderTotal(tender));
+        }
+        for (var tender : totals.topUpTenders()) {
+            response.addTopUpTenders(tenderTotal(tender));
+        }
+        report.closed().ifPresent(closed -> response.setClosedShiftId(closed.shiftId())
+                .setReplayed(closed.replayed()));
+        return response.build();
+    }
+
+    private static io.kassa.protocol.v1.TenderTotal tenderTotal(
+            io.kassa.engine.server.checkout.ShiftLedger.TenderTotal total) {
+        return io.kassa.protocol.v1.TenderTotal.newBuilder()
+                .setType(tenderType(total.kind()))
+                .setCount(Math.toIntExact(total.count()))
+                .setAmountFen(total.amountFen())
+                .build();
+    }
+
+    /** The wire type of a tender kind as the engine records it; the names are the same. */
+    private static io.kassa.protocol.v1.TenderType tenderType(String kind) {
+        try {
+            return io.kassa.protocol.v1.TenderType.valueOf(kind);
+        } catch (IllegalArgumentException unknown) {
+            return io.kassa.protocol.v1.TenderType.TENDER_TYPE_UNSPECIFIED;
+        }
+    }
+
     /** The wire code a terminal gets for a business rejection. */
     static ErrorCode errorCode(RejectionCode code) {
         switch (code) {

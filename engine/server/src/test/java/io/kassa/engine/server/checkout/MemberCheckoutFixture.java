@@ -72,7 +72,8 @@ final class MemberCheckoutFixture {
         redisClient = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
                 .setMaxPoolSize(16).setMaxPoolWaiting(1_000));
         redis = RedisAPI.api(redisClient);
-        realBalances = new RedisMemberBalances(redis);
+        // As the engine builds it: index entries pipelined with the reserve and commit.
+        realBalances = new RedisMemberBalances(redisClient);
         balances = balancesWrapper.apply(realBalances);
         directory = new PgMemberDirectory(pool);
         ledger = new PgSalesLedger(vertx, pool, CLOCK, PgSalesLedger.GroupCommitOptions.DEFAULTS);

@@ -86,6 +86,33 @@ class MemberCheckoutTest {
         awaitHotCopyEqualsLedger(member);
     }
 
+    /**
+     * A retry of a sale that spent the member's whole balance (its answer lost across a
+     * reconnect or a node's loss) is answered "committed" from the ledger — not refused for
+     * the balance its own commit spent, which would have the till ask the customer again.
+     */
+    @Test
+    void aRetryOfASaleThatSpentTheWholeBalanceIsAnsweredCommitted() throws Exception {
+        String member = fixture.member(2_000, 0, "cash-5");
+        CheckoutOutcome first = await(fixture.buy(member, "store-002", "sale-all-in", 2_500,
+                tender(TenderKind.STORED_VALUE, 2_000)));
+        assertThat(first).isInstanceOf(CheckoutOutcome.Committed.class);
+        CheckoutOutcome again = await(fixture.buy(member, "store-002", "sale-all-in", 2_500,
+                tender(TenderKind.STORED_VALUE, 2_000)));
+        assertThat(again).as("the retry, with no balance and no coupon left")
+                .isInstanceOfSatisfying(CheckoutOutcome.Committed.class, replay -> {
+                    assertThat(replay.replayed()).isTrue();
+                    assertThat(replay.sale().orderId()).isEqualTo(
+                            ((CheckoutOutcome.Committed) first).sale().orderId());
+                });
+        // The same sale id for another basket after it committed is a conflict, not a refusal.
+        assertThat(await(fixture.buy(member, "store-002", "sale-all-in", 2_600,
+                tender(TenderKind.STORED_VALUE, 2_100))))
+                .isInstanceOf(CheckoutOutcome.Conflict.class);
+        assertThat(fixture.count("select balance_fen from stored_value_balance where member_id"
+                + " = '" + member + "'")).isZero();
+    }
+
     @Test
     void fiftyConcurrentCheckoutsByOneMemberFromManyStoresNeverOverspend() throws Exception {
         String member = fixture.member(10_000, 0);

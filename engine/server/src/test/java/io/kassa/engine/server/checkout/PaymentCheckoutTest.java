@@ -253,4 +253,69 @@ class PaymentCheckoutTest {
                 .containsExactlyInAnyOrder(PaymentReconciliation.MismatchKind.AMOUNT_DIFFERS,
                         PaymentReconciliation.MismatchKind.MISSING_IN_KASSA);
     }
+
+    @Test
+    void aTradeRefundedAfterItsSaleIsRefundedOnTheStatementToo() throws Exception {
+        String sale = saleId();
+        await(fixture.buyWithCode(sale, 2_600, TenderKind.WECHAT_PAY,
+                code(Wallet.WECHAT_PAY, TradePlan.success())));
+        PaymentIntent intent = fixture.intentsOf(sale).get(0);
+        List<PaymentReconciliation.StatementLine> paid = List.of(
+                new PaymentReconciliation.StatementLine("wechatpay", intent.outTradeNo(), "T9",
+                        intent.amountFen(), "SUCCESS"));
+        List<PaymentReconciliation.StatementLine> refunded = List.of(
+                new PaymentReconciliation.StatementLine("wechatpay", intent.outTradeNo(), "T9",
+                        intent.amountFen(), "REFUNDED"));
+        java.util.Map<String, Long> partRefunded = java.util.Map.of(intent.outTradeNo(), 600L);
+
+        assertThat(PaymentReconciliation.reconcile(List.of(intent), paid)).isEmpty();
+        assertThat(PaymentReconciliation.reconcile(List.of(intent), partRefunded, refunded))
+                .isEmpty();
+        assertThat(PaymentReconciliation.reconcile(List.of(intent), refunded))
+                .as("the channel refunded what Kassa never refunded")
+                .extracting(PaymentReconciliation.Mismatch::kind)
+                .containsExactly(PaymentReconciliation.MismatchKind.STATUS_DIFFERS);
+        assertThat(PaymentReconciliation.reconcile(List.of(intent), partRefunded, paid))
+                .as("Kassa refunded what the channel still shows paid")
+                .extracting(PaymentReconciliation.Mismatch::kind)
+                .containsExactly(PaymentReconciliation.MismatchKind.STATUS_DIFFERS);
+    }
+
+    @Test
+    void theReconcileCommandReadsTheDayFromPostgreSqlAndTheStatementFromAFile()
+            throws Exception {
+        String sale = saleId();
+        await(fixture.buyWithCode(sale, 1_700, TenderKind.ALIPAY,
+                code(Wallet.ALIPAY, TradePlan.success())));
+        java.nio.file.Path file = await(fixture.simulator.writeStatement(PaymentFixture.today()));
+        java.util.Map<String, String> environment = java.util.Map.of(
+                "KASSA_PG_URL", io.kassa.engine.server.testing.TestServices.postgresUrl(),
+                "KASSA_PG_SCHEMA", fixture.schema);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true,
+                java.nio.charset.StandardCharsets.UTF_8);
+        String[] agree = {"reconcile-payments", "--statement", file.toString(), "--day",
+                PaymentFixture.today().toString()};
+        assertThat(io.kassa.engine.server.ReconcilePaymentsCommand.run(agree, environment,
+                java.time.Clock.systemUTC(), print, print))
+                .as(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isZero();
+
+        String intent = fixture.intentsOf(sale).get(0).outTradeNo();
+        java.nio.file.Path tampered = java.nio.file.Files.createTempFile("statement", ".csv");
+        java.nio.file.Files.writeString(tampered, java.nio.file.Files.readString(file)
+                .replace(intent + ",", "X" + intent.substring(1) + ","));
+        out.reset();
+        String[] differ = {"reconcile-payments", "--statement", tampered.toString(), "--day",
+                PaymentFixture.today().toString()};
+        assertThat(io.kassa.engine.server.ReconcilePaymentsCommand.run(differ, environment,
+                java.time.Clock.systemUTC(), print, print)).isEqualTo(1);
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("MISSING_AT_CHANNEL alipay " + intent)
+                .contains("MISSING_IN_KASSA alipay X" + intent.substring(1));
+        out.reset();
+        assertThat(io.kassa.engine.server.ReconcilePaymentsCommand.run(new String[] {
+                "reconcile-payments", "--statement", "/nonexistent.csv"}, environment,
+                java.time.Clock.systemUTC(), print, print))
+                .as("an unreadable statement").isEqualTo(2);
+    }
 }

@@ -27,7 +27,7 @@ class PointsExpiryJobTest {
     static void start() throws Exception {
         fixture = new MemberCheckoutFixture(TestServices.redisUrl(), UnaryOperator.identity());
         job = new PointsExpiryJob(new PgPointsExpiry(fixture.pool, MemberCheckoutFixture.CLOCK),
-                fixture.relay, fixture.rules, MemberCheckoutFixture.CLOCK);
+                fixture.relay, () -> fixture.rules, MemberCheckoutFixture.CLOCK);
     }
 
     @AfterAll

@@ -180,7 +180,7 @@ class OpsEndpointsTest {
                     ((JsonObject) check).getString("id"),
                     ((JsonObject) check).getString("status")));
             assertThat(checks.getMap()).isEqualTo(Map.of("postgres", "UP", "redis", "DOWN",
-                    "hot-copy", "DOWN"));
+                    "hot-copy", "DOWN", "cluster", "UP"));
             assertThat(down.get("/health/live", null).status()).isEqualTo(200);
             await().atMost(5, TimeUnit.SECONDS).until(() -> value(
                     down.get("/metrics", null).body(), "kassa_redis_up") == 0);

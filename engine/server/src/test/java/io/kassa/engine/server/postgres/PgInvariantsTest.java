@@ -50,7 +50,7 @@ class PgInvariantsTest {
     @Test
     void aHealthyLedgerBreaksNothing() throws Exception {
         assertThat(await(new PgInvariants(pool).check())).isEmpty();
-        assertThat(PgInvariants.names()).hasSize(7);
+        assertThat(PgInvariants.names()).hasSize(9);
     }
 
     @Test

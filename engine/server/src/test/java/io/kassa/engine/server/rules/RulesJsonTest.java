@@ -43,7 +43,13 @@ class RulesJsonTest {
                 .isEqualTo(Rational.of(3, 2));
         assertThat(rules.redemption().capShareOfNet()).isEqualTo(Rational.of(1, 5));
         assertThat(rules.bonuses().spendThresholds()).hasSize(2);
-        assertThat(rules.couponTemplates()).hasSize(9);
+        assertThat(rules.couponTemplates()).hasSize(10);
+        // One limited gift: 100 thermos coupons for 2,000 points each, chain-wide.
+        assertThat(rules.couponExchanges()).extracting(offer -> offer.offerId())
+                .containsExactly("points-500-cash-5", "gift-thermos-limited");
+        assertThat(rules.couponExchanges().get(0).stock()).isEmpty();
+        assertThat(rules.couponExchanges().get(1).stock()).hasValue(100);
+        assertThat(rules.couponExchanges().get(1).pointsCost()).isEqualTo(2_000);
         assertThat(rules.forStore("C001").orElseThrow().rateOf("apparel"))
                 .contains(EarningRate.perItem(10));
         assertThat(rules.forStore("S001").orElseThrow().rateOf("apparel"))
@@ -99,6 +105,18 @@ class RulesJsonTest {
                 Arguments.of("couponExchanges[0].couponTemplateId",
                         edit(root -> root.getJsonArray("couponExchanges").getJsonObject(0)
                                 .put("couponTemplateId", "nope"))),
+                Arguments.of("couponExchanges[1].stock",
+                        edit(root -> root.getJsonArray("couponExchanges").getJsonObject(1)
+                                .put("stock", 0))),
+                Arguments.of("couponExchanges[1].stock",
+                        edit(root -> root.getJsonArray("couponExchanges").getJsonObject(1)
+                                .put("stock", "plenty"))),
+                Arguments.of("couponExchanges[1].id",
+                        edit(root -> root.getJsonArray("couponExchanges").getJsonObject(0)
+                                .put("id", "gift-thermos-limited"))),
+                Arguments.of("couponExchanges[0].id",
+                        edit(root -> root.getJsonArray("couponExchanges").getJsonObject(0)
+                                .put("id", "points{500}"))),
                 Arguments.of("stores[0].zone",
                         edit(root -> root.getJsonArray("stores").getJsonObject(0)
                                 .put("zone", "Mars/Olympus"))),

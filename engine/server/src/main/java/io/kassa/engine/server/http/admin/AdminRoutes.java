@@ -2,12 +2,17 @@ package io.kassa.engine.server.http.admin;
 
 import io.kassa.engine.core.coupon.CouponTemplate;
 import io.kassa.engine.core.rules.ChainRules;
+import io.kassa.engine.core.rules.CouponExchangeOffer;
+import io.kassa.engine.server.rules.RulesCatalogue;
 import io.kassa.engine.core.rules.Store;
 import io.kassa.engine.server.admin.AdminProblem;
 import io.kassa.engine.server.admin.AdminStore;
 import io.kassa.engine.server.admin.ApiPrincipal;
 import io.kassa.engine.server.admin.ApiRole;
 import io.kassa.engine.server.admin.PhoneNumbers;
+import io.kassa.engine.server.admin.PointsExchange;
+import io.kassa.engine.server.admin.PointsExchanges;
+import io.kassa.engine.server.admin.RedPacketStore;
 import io.kassa.engine.server.admin.Reports;
 import io.kassa.engine.server.metrics.KassaMetrics;
 import io.kassa.engine.server.terminal.TerminalCredential;
@@ -41,6 +46,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +66,8 @@ public final class AdminRoutes {
 
     /** Largest request body read. */
     public static final int BODY_BYTES_MAX = 16 * 1024;
+    /** The whole rules document of a chain with many stores and campaigns fits in this. */
+    public static final int RULES_BODY_BYTES_MAX = 1024 * 1024;
 
     /** Most members one bulk issuance reaches. */
     public static final int BULK_MEMBERS_MAX = 1_000;
@@ -85,7 +93,10 @@ public final class AdminRoutes {
     private final AdminStore store;
     private final Reports reports;
     private final TerminalRegistry terminals;
-    private final ChainRules rules;
+    private final Supplier<ChainRules> rules;
+    private final ConfigurationEndpoints configuration;
+    private final PointsExchanges exchanges;
+    private final RedPacketEndpoints redPackets;
     private final ApiKeys keys;
     private final RateLimiter limiter;
     private final KassaMetrics metrics;
@@ -94,12 +105,15 @@ public final class AdminRoutes {
     private final String openApi;
 
     public AdminRoutes(AdminStore store, Reports reports, TerminalRegistry terminals,
-            ChainRules rules, ApiKeys keys, RateLimiter limiter, KassaMetrics metrics,
-            Clock clock) {
+            RulesCatalogue catalogue, ApiKeys keys, RateLimiter limiter, KassaMetrics metrics,
+            Clock clock, PointsExchanges exchanges, RedPacketStore redPackets) {
         this.store = store;
         this.reports = reports;
         this.terminals = terminals;
-        this.rules = rules;
+        this.rules = catalogue.live();
+        this.configuration = new ConfigurationEndpoints(catalogue);
+        this.exchanges = exchanges;
+        this.redPackets = new RedPacketEndpoints(redPackets, store, this.rules, clock);
         this.keys = keys;
         this.limiter = limiter;
         this.metrics = metrics;
@@ -125,6 +139,9 @@ public final class AdminRoutes {
     public void mount(Router router) {
         router.get(BASE + "/openapi.json").handler(context -> context.response()
                 .putHeader("Content-Type", "application/json").end(openApi));
+        // The rules document may be far larger than any other body: its own limit, read first.
+        router.put(BASE + "/rules").handler(BodyHandler.create(false)
+                .setBodyLimit(RULES_BODY_BYTES_MAX));
         router.route(BASE + "/*").handler(BodyHandler.create(false).setBodyLimit(BODY_BYTES_MAX));
         router.route(BASE + "/*").handler(this::authenticate);
 
@@ -138,7 +155,11 @@ public final class AdminRoutes {
         post("/members/:memberId/points-adjustments", this::adjustPoints);
         post("/members/:memberId/stored-value-top-ups", this::topUp);
         post("/members/:memberId/coupons", this::issueCoupon);
+        post("/members/:memberId/points-exchanges", this::exchangePoints);
         post("/coupon-issuances", this::issueInBulk);
+        post("/red-packets", redPackets::create);
+        get("/red-packets/:packetId", redPackets::show);
+        post("/red-packets/:packetId/openings", redPackets::open);
         get("/orders/:orderId", this::order);
         post("/terminals", this::provisionTerminal);
         get("/terminals/:terminalId", this::terminal);
@@ -158,6 +179,10 @@ public final class AdminRoutes {
         get("/api-keys", this::listKeys);
         post("/api-keys/:keyId/disable", this::disableKey);
         get("/audit", this::audit);
+        get("/rules", configuration::current);
+        put("/rules", configuration::replace);
+        put("/coupon-templates/:templateId", configuration::putCouponTemplate);
+        put("/campaigns/:campaignId", configuration::putCampaign);
         mountDeclared(router);
 
         // Anything else under the base path: a problem, not vertx-web's HTML page; a known
@@ -193,7 +218,24 @@ public final class AdminRoutes {
         route(HttpMethod.POST, path, handler);
     }
 
+    private void put(String path, Handler handler) {
+        route(HttpMethod.PUT, path, handler);
+    }
+
     private final List<Object[]> routes = new ArrayList<>();
+
+    /**
+     * Every route served under {@link #BASE} once mounted, as "VERB /path" with
+     * {@code :parameters} (openapi.json aside): what the OpenAPI document and the authorization
+     * matrix are checked against.
+     */
+    public List<String> declaredRoutes() {
+        List<String> declared = new ArrayList<>(routes.size());
+        for (Object[] route : routes) {
+            declared.add(route[0] + " " + route[1]);
+        }
+        return List.copyOf(declared);
+    }
 
     private void route(HttpMethod method, String path, Handler handler) {
         routes.add(new Object[] {method, path, handler});
@@ -255,7 +297,8 @@ public final class AdminRoutes {
                         "this key may send more in " + retryAfterSeconds + " s"));
                 return;
             }
-            if (context.request().method() == HttpMethod.POST) {
+            if (context.request().method() == HttpMethod.POST
+                    || context.request().method() == HttpMethod.PUT) {
                 String type = context.request().getHeader("Content-Type");
                 if (type == null || !type.toLowerCase(java.util.Locale.ROOT)
                         .startsWith("application/json")) {
@@ -273,7 +316,8 @@ public final class AdminRoutes {
         Throwable failure = context.failure();
         if (failure == null && context.statusCode() == 413) {
             failure = new AdminProblem(413, "body-too-large", "The body is too large",
-                    "at most " + BODY_BYTES_MAX + " bytes");
+                    "at most " + (context.request().path().equals(BASE + "/rules")
+                            ? RULES_BODY_BYTES_MAX : BODY_BYTES_MAX) + " bytes");
         } else if (failure == null) {
             failure = new AdminProblem(context.statusCode(), "http-" + context.statusCode(),
                     "The request failed", "status " + context.statusCode());
@@ -297,20 +341,22 @@ public final class AdminRoutes {
         if (context.response().ended()) {
             return;
         }
+        JsonObject body = new JsonObject().put("type", PROBLEM_BASE + problem.slug())
+                .put("title", problem.title()).put("status", problem.status())
+                .put("detail", problem.getMessage())
+                .put("instance", context.request().path());
+        problem.extensions().forEach(body::put);
         context.response().setStatusCode(problem.status())
                 .putHeader("Content-Type", "application/problem+json")
                 .putHeader("Cache-Control", "no-store")
-                .end(new JsonObject().put("type", PROBLEM_BASE + problem.slug())
-                        .put("title", problem.title()).put("status", problem.status())
-                        .put("detail", problem.getMessage())
-                        .put("instance", context.request().path()).encode());
+                .end(body.encode());
     }
 
     // ---- stores ----
 
     private Future<Reply> stores(RoutingContext context, ApiPrincipal principal) {
         JsonArray stores = new JsonArray();
-        for (Store store : rules.stores()) {
+        for (Store store : rules.get().stores()) {
             if (principal.readsStore(Optional.of(store.storeId()))) {
                 stores.add(storeJson(store));
             }
@@ -320,7 +366,7 @@ public final class AdminRoutes {
 
     private Future<Reply> store(RoutingContext context, ApiPrincipal principal) {
         String storeId = context.pathParam("storeId");
-        return Future.succeededFuture(rules.stores().stream()
+        return Future.succeededFuture(rules.get().stores().stream()
                 .filter(store -> store.storeId().equals(storeId))
                 .filter(store -> principal.readsStore(Optional.of(storeId)))
                 .findFirst().map(store -> Reply.ok(storeJson(store)))
@@ -329,13 +375,15 @@ public final class AdminRoutes {
 
     private Future<Reply> storeGroups(RoutingContext context, ApiPrincipal principal) {
         requireChainRead(principal);
-        Map<String, List<String>> groups = rules.stores().stream().collect(Collectors.groupingBy(
+        Map<String, List<String>> groups = rules.get().stores().stream().collect(
+                Collectors.groupingBy(
                 Store::groupId, java.util.TreeMap::new,
                 Collectors.mapping(Store::storeId, Collectors.toList())));
         JsonArray result = new JsonArray();
         groups.forEach((group, stores) -> result.add(new JsonObject().put("groupId", group)
                 .put("storeIds", new JsonArray(stores))
-                .put("hasEarningOverrides", rules.storeGroupOverrides().containsKey(group))));
+                .put("hasEarningOverrides",
+                        rules.get().storeGroupOverrides().containsKey(group))));
         return Future.succeededFuture(Reply.ok(new JsonObject().put("storeGroups", result)));
     }
 
@@ -358,11 +406,11 @@ public final class AdminRoutes {
             throw AdminProblem.forbidden("this key cannot register members of " + homeStoreId);
         }
         LocalDate today = LocalDate.ofInstant(clock.instant(), home.zone());
-        long registrationPoints = rules.engagement().registration();
+        long registrationPoints = rules.get().engagement().registration();
         String memberId = "M" + hex(6);
         Optional<AdminStore.NewLot> lot = registrationPoints <= 0 ? Optional.empty()
                 : Optional.of(new AdminStore.NewLot("reg-" + memberId, registrationPoints,
-                        today, rules.expiry().expiryOfLotEarnedOn(today)));
+                        today, rules.get().expiry().expiryOfLotEarnedOn(today)));
         return store.registerMember(new AdminStore.NewMember(memberId, "MC" + digits(12), phone,
                         homeStoreId, birthMonth), lot, audit(principal, "member.register",
                         Optional.empty()))
@@ -421,7 +469,7 @@ public final class AdminRoutes {
             LocalDate today = today(member);
             Optional<AdminStore.NewLot> lot = points > 0
                     ? Optional.of(new AdminStore.NewLot("adj-" + hex(8), points, today,
-                            rules.expiry().expiryOfLotEarnedOn(today)))
+                            rules.get().expiry().expiryOfLotEarnedOn(today)))
                     : Optional.empty();
             return store.adjustPoints(member.memberId(), points, lot, today, reason,
                     audit(principal, "member.points.adjust", Optional.of(requestId)));
@@ -456,6 +504,51 @@ public final class AdminRoutes {
                 List.of(member.memberId()), principal)).map(Reply::created);
     }
 
+    /**
+     * Points for a coupon of one of the chain's exchange offers, once per exchange id: 201
+     * with the exchange, 200 with the same body for a retry, 422 unknown-offer or
+     * insufficient-points, 409 sold-out (a limited offer's chain-wide stock is all taken).
+     */
+    private Future<Reply> exchangePoints(RoutingContext context, ApiPrincipal principal) {
+        JsonInput input = JsonInput.of(body(context), Set.of("offerId", "exchangeId"));
+        String offerId = input.text("offerId", ID);
+        String exchangeId = input.text("exchangeId", REQUEST_ID);
+        CouponExchangeOffer offer = rules.get().couponExchanges().stream()
+                .filter(candidate -> candidate.offerId().equals(offerId)).findFirst()
+                .orElseThrow(() -> AdminProblem.unprocessable("unknown-offer",
+                        "the chain has no exchange offer " + offerId));
+        CouponTemplate template = knownTemplate(offer.couponTemplateId());
+        return writableMember(context, principal).compose(member -> {
+            Instant from = clock.instant();
+            int days = template.validityDays() > 0 ? template.validityDays() : 30;
+            return exchanges.exchange(new PointsExchange.Request(exchangeId, member.memberId(),
+                    offerId, offer.pointsCost(), template.templateId(), offer.stock(), from,
+                    from.plus(Duration.ofDays(days)), today(member)), audit(principal,
+                    "member.points.exchange", Optional.of(exchangeId)));
+        }).map(outcome -> {
+            if (outcome instanceof PointsExchange.Exchanged exchanged) {
+                PointsExchange done = exchanged.exchange();
+                if (offer.limited() && !exchanged.replayed()) {
+                    metrics.quotaTaken(offerId);
+                }
+                JsonObject body = new JsonObject().put("exchangeId", done.exchangeId())
+                        .put("offerId", done.offerId()).put("couponId", done.couponId())
+                        .put("pointsSpent", done.pointsSpent())
+                        .put("pointsAfter", done.pointsAfter());
+                return exchanged.replayed() ? Reply.ok(body) : Reply.created(body);
+            }
+            if (outcome instanceof PointsExchange.SoldOut soldOut) {
+                metrics.quotaRefused(offerId);
+                throw new AdminProblem(409, "sold-out", "The offer is sold out", "all "
+                        + soldOut.stock() + " of offer " + offerId + " are taken");
+            }
+            PointsExchange.InsufficientPoints lacking = (PointsExchange.InsufficientPoints) outcome;
+            throw AdminProblem.unprocessable("insufficient-points", "offer " + offerId
+                    + " costs " + lacking.needed() + " points; the member has "
+                    + lacking.available() + " live points");
+        });
+    }
+
     private Future<Reply> issueInBulk(RoutingContext context, ApiPrincipal principal) {
         if (!principal.writesChain()) {
             throw AdminProblem.forbidden("bulk issuance is for HQ keys");
@@ -471,13 +564,14 @@ public final class AdminRoutes {
         }
         Future<List<String>> targets;
         if (segment.isPresent()) {
-            Set<String> stores = rules.stores().stream()
+            Set<String> stores = rules.get().stores().stream()
                     .filter(store -> storeGroup.map(store.groupId()::equals).orElse(true))
                     .map(Store::storeId).collect(Collectors.toSet());
             if (stores.isEmpty()) {
                 throw AdminProblem.badRequest("no store in group " + storeGroup.orElse(""));
             }
-            targets = reports.dormantMembers(stores, clock.instant(), rules.dormancyDays(),
+            targets = reports.dormantMembers(stores, clock.instant(),
+                    rules.get().dormancyDays(),
                     BULK_MEMBERS_MAX);
         } else {
             if (new TreeSet<>(memberIds).size() != memberIds.size()) {
@@ -613,7 +707,8 @@ public final class AdminRoutes {
     private Future<Reply> liabilityReport(RoutingContext context, ApiPrincipal principal) {
         requireChainRead(principal);
         LocalDate asOf = dateParam(context, "asOf", chainToday());
-        return reports.pointsLiability(asOf, rules.redemption().pointsPerYuan()).map(Reply::ok);
+        return reports.pointsLiability(asOf, rules.get().redemption().pointsPerYuan())
+                .map(Reply::ok);
     }
 
     private Future<Reply> expiringReport(RoutingContext context, ApiPrincipal principal) {
@@ -633,7 +728,8 @@ public final class AdminRoutes {
     private Future<Reply> rfm(RoutingContext context, ApiPrincipal principal) {
         requireChainRead(principal);
         int windowDays = (int) longParam(context, "windowDays", 365, 1, 366);
-        return reports.rfm(clock.instant(), windowDays, rules.dormancyDays(), LIST_ROWS_MAX)
+        return reports.rfm(clock.instant(), windowDays, rules.get().dormancyDays(),
+                LIST_ROWS_MAX)
                 .map(Reply::ok);
     }
 
@@ -643,15 +739,15 @@ public final class AdminRoutes {
         if (group != null && !group.matches(ID)) {
             throw AdminProblem.badRequest("storeGroup is malformed");
         }
-        Set<String> stores = rules.stores().stream()
+        Set<String> stores = rules.get().stores().stream()
                 .filter(store -> group == null || store.groupId().equals(group))
                 .map(Store::storeId).collect(Collectors.toSet());
         if (stores.isEmpty()) {
             throw AdminProblem.notFound("store group " + group);
         }
-        return reports.dormantMembers(stores, clock.instant(), rules.dormancyDays(),
+        return reports.dormantMembers(stores, clock.instant(), rules.get().dormancyDays(),
                 LIST_ROWS_MAX).map(ids -> Reply.ok(new JsonObject()
-                        .put("dormancyDays", rules.dormancyDays())
+                        .put("dormancyDays", rules.get().dormancyDays())
                         .put("memberIds", new JsonArray(ids))));
     }
 
@@ -659,7 +755,7 @@ public final class AdminRoutes {
 
     private Future<Reply> couponTemplates(RoutingContext context, ApiPrincipal principal) {
         JsonArray templates = new JsonArray();
-        for (CouponTemplate template : rules.couponTemplates()) {
+        for (CouponTemplate template : rules.get().couponTemplates()) {
             templates.add(new JsonObject().put("templateId", template.templateId())
                     .put("kind", template.kind().name())
                     .put("thresholdFen", template.thresholdFen())
@@ -674,16 +770,16 @@ public final class AdminRoutes {
 
     private Future<Reply> campaigns(RoutingContext context, ApiPrincipal principal) {
         JsonArray campaigns = new JsonArray();
-        for (var campaign : rules.campaigns()) {
+        for (var campaign : rules.get().campaigns()) {
             campaigns.add(new JsonObject().put("campaign", String.valueOf(campaign)));
         }
         JsonObject earning = new JsonObject();
-        rules.categoryRates().forEach((category, rate) -> earning.put(category,
+        rules.get().categoryRates().forEach((category, rate) -> earning.put(category,
                 String.valueOf(rate)));
         return Future.succeededFuture(Reply.ok(new JsonObject().put("campaigns", campaigns)
                 .put("categoryEarningRates", earning)
-                .put("tiers", String.valueOf(rules.tiers()))
-                .put("redemptionPointsPerYuan", rules.redemption().pointsPerYuan())));
+                .put("tiers", String.valueOf(rules.get().tiers()))
+                .put("redemptionPointsPerYuan", rules.get().redemption().pointsPerYuan())));
     }
 
     private Future<Reply> bonusRules(RoutingContext context, ApiPrincipal principal) {
@@ -833,18 +929,19 @@ public final class AdminRoutes {
     }
 
     private Store knownStore(String storeId) {
-        return rules.stores().stream().filter(store -> store.storeId().equals(storeId))
+        return rules.get().stores().stream().filter(store -> store.storeId().equals(storeId))
                 .findFirst().orElseThrow(() -> AdminProblem.unprocessable("unknown-store",
                         "the chain has no store " + storeId));
     }
 
     private CouponTemplate knownTemplate(String templateId) {
-        return rules.couponTemplate(templateId).orElseThrow(() -> AdminProblem.unprocessable(
+        return rules.get().couponTemplate(templateId).orElseThrow(() ->
+                AdminProblem.unprocessable(
                 "unknown-template", "the chain has no coupon template " + templateId));
     }
 
     private LocalDate today(AdminStore.Member member) {
-        ZoneId zone = member.homeStoreId().flatMap(rules::forStore)
+        ZoneId zone = member.homeStoreId().flatMap(rules.get()::forStore)
                 .map(storeRules -> storeRules.store().zone()).orElse(chainZone());
         return LocalDate.ofInstant(clock.instant(), zone);
     }
@@ -854,16 +951,17 @@ public final class AdminRoutes {
     }
 
     private ZoneId chainZone() {
-        return rules.stores().isEmpty() ? ZoneOffset.UTC : rules.stores().get(0).zone();
+        ChainRules current = rules.get();
+        return current.stores().isEmpty() ? ZoneOffset.UTC : current.stores().get(0).zone();
     }
 
-    private static AdminStore.Audit audit(ApiPrincipal principal, String action,
+    static AdminStore.Audit audit(ApiPrincipal principal, String action,
             Optional<String> requestId) {
         return new AdminStore.Audit(principal.actor(), principal.role(), action,
                 requestId.orElse(null));
     }
 
-    private static JsonObject body(RoutingContext context) {
+    static JsonObject body(RoutingContext context) {
         if (context.body().buffer() == null || context.body().length() == 0) {
             throw AdminProblem.badRequest("a JSON object body is required");
         }

@@ -7,6 +7,7 @@ import io.kassa.engine.server.testing.DemoLoad;
 import io.kassa.engine.server.testing.Http;
 import io.kassa.engine.server.testing.TestEngine;
 import io.kassa.engine.server.testing.TestServices;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,15 +23,13 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The authorization matrix in full: every served route and verb, for objects of the caller's
- * store, of another store and chain-wide ones, under each role (HQ admin, operations read-only,
- * a store manager of S001); plus the verbs no route serves. An object outside a store manager's
- * stores answers 404 (guessing ids tells nothing); a forbidden action answers 403.
+ * The authorization matrix in full: every served route and verb (checked against the routes
+ * the API declares), for objects of the caller's store, of another store and chain-wide ones,
+ * under each role (HQ admin, operations read-only, a store manager of S001); plus the verbs no
+ * route serves. An object outside a store manager's stores answers 404 (guessing ids tells
+ * nothing); a forbidden action answers 403.
  */
 class AdminAuthorizationMatrixTest {
-
-    /** Routes the admin API serves besides openapi.json (checked against the OpenAPI test). */
-    static final int ROUTES_SERVED = 30;
 
     enum Role { HQ, OPS, MANAGER_S001 }
 
@@ -42,6 +41,9 @@ class AdminAuthorizationMatrixTest {
     private static final Map<Role, String> keys = new LinkedHashMap<>();
     private static final Map<String, String> members = new LinkedHashMap<>();
     private static final Map<String, String> orders = new LinkedHashMap<>();
+    private static final Map<String, String> packets = new LinkedHashMap<>();
+    /** An HQ key for what cells read before they run (the configuration's version). */
+    private static String setup;
     private static final AtomicInteger unique = new AtomicInteger();
 
     @BeforeAll
@@ -51,12 +53,24 @@ class AdminAuthorizationMatrixTest {
         keys.put(Role.HQ, key(ApiRole.HQ_ADMIN, Set.of()));
         keys.put(Role.OPS, key(ApiRole.OPS_READ, Set.of()));
         keys.put(Role.MANAGER_S001, key(ApiRole.STORE_MANAGER, Set.of("S001")));
+        setup = key(ApiRole.HQ_ADMIN, Set.of());
         for (String store : List.of("S001", "S002")) {
             members.put(store, http.post("/api/v1/members", keys.get(Role.HQ),
                     "{\"phone\":\"1370000000" + (store.equals("S001") ? 1 : 2)
                             + "\",\"homeStoreId\":\"" + store + "\"}").json()
                     .getString("memberId"));
+            // Points for the exchanges of the points-exchanges cells (500 each).
+            http.post("/api/v1/members/" + members.get(store) + "/points-adjustments",
+                    keys.get(Role.HQ), "{\"points\":5000,\"reason\":\"matrix exchanges\","
+                            + "\"requestId\":\"matrix-points-" + store + "\"}");
             engine.secret(store, "T-" + store + "-matrix");
+            // A red packet of each store, shared by its member, for the packet cells.
+            Http.Reply packet = http.post("/api/v1/red-packets", setup, "{\"requestId\":"
+                    + "\"matrix-packet-" + store + "\",\"sharerMemberId\":\""
+                    + members.get(store) + "\",\"templateId\":\"red-packet-20\","
+                    + "\"shares\":3}");
+            assertThat(packet.status()).as(packet.body()).isEqualTo(201);
+            packets.put(store, packet.json().getString("packetId"));
         }
         try (DemoLoad load = new DemoLoad(engine).connect("S001", "S002")) {
             load.checkouts(1);
@@ -150,6 +164,23 @@ class AdminAuthorizationMatrixTest {
             cells.add(new Cell("POST", "/members/:memberId/coupons", store,
                     s -> member + "/coupons", s -> "{\"templateId\":\"cash-5\"}",
                     storeWrite(store)));
+            cells.add(new Cell("POST", "/members/:memberId/points-exchanges", store,
+                    s -> member + "/points-exchanges",
+                    s -> "{\"offerId\":\"points-500-cash-5\","
+                            + "\"exchangeId\":\"matrix-exchange-" + unique.incrementAndGet()
+                            + "\"}", storeWrite(store)));
+            String packet = "/api/v1/red-packets/" + packets.get(store);
+            cells.add(new Cell("POST", "/red-packets", store, s -> "/api/v1/red-packets",
+                    s -> "{\"requestId\":\"matrix-packet-" + unique.incrementAndGet()
+                            + "\",\"sharerMemberId\":\"" + members.get(s) + "\","
+                            + "\"templateId\":\"red-packet-20\",\"shares\":2}",
+                    storeWrite(store)));
+            cells.add(new Cell("GET", "/red-packets/:packetId", store, s -> packet, s -> null,
+                    storeRead(store)));
+            // HQ opens the member's share; the store's manager opening it again gets the same.
+            cells.add(new Cell("POST", "/red-packets/:packetId/openings", store,
+                    s -> packet + "/openings", s -> "{\"memberId\":\"" + members.get(s)
+                            + "\"}", storeWrite(store)));
             cells.add(new Cell("POST", "/terminals", store, s -> "/api/v1/terminals",
                     s -> "{\"storeId\":\"" + s + "\",\"terminalId\":\"T-matrix-"
                             + unique.incrementAndGet() + "\"}", storeCreate(store)));
@@ -166,6 +197,8 @@ class AdminAuthorizationMatrixTest {
                     s -> "{\"points\":1}", NO_SUCH_VERB));
             cells.add(new Cell("PATCH", "/terminals/:terminalId", store, s -> terminal,
                     s -> "{\"disabled\":false}", NO_SUCH_VERB));
+            cells.add(new Cell("DELETE", "/red-packets/:packetId", store, s -> packet,
+                    s -> null, NO_SUCH_VERB));
         }
         cells.add(new Cell("GET", "/stores", "chain", s -> "/api/v1/stores", s -> null,
                 EVERYONE));
@@ -196,10 +229,59 @@ class AdminAuthorizationMatrixTest {
         }
         cells.add(new Cell("GET", "/api-keys", "chain", s -> "/api/v1/api-keys", s -> null,
                 CHAIN_READ));
+        // The chain's configuration: read by HQ and operations, changed by HQ alone. Each
+        // change is made on the version current when the cell runs, with what is there.
+        cells.add(new Cell("GET", "/rules", "chain", s -> "/api/v1/rules", s -> null,
+                CHAIN_READ));
+        cells.add(new Cell("PUT", "/rules", "chain", s -> "/api/v1/rules",
+                s -> new JsonObject().put("expectedVersion", configuration().getLong("version"))
+                        .put("rules", configuration().getJsonObject("rules"))
+                        .put("note", "matrix").encode(), CHAIN_WRITE));
+        cells.add(new Cell("PUT", "/coupon-templates/:templateId", "chain",
+                s -> "/api/v1/coupon-templates/cash-5", s -> element("couponTemplates",
+                        "cash-5", "template"), CHAIN_WRITE));
+        cells.add(new Cell("PUT", "/campaigns/:campaignId", "chain",
+                s -> "/api/v1/campaigns/member-day", s -> element("campaigns", "member-day",
+                        "campaign"), CHAIN_WRITE));
+        cells.add(new Cell("DELETE", "/rules", "chain", s -> "/api/v1/rules", s -> null,
+                NO_SUCH_VERB));
         cells.add(new Cell("POST", "/api-keys/:keyId/disable", "chain",
                 s -> "/api/v1/api-keys/" + disposableKey() + "/disable", s -> "{}",
                 CHAIN_WRITE));
         return cells;
+    }
+
+    /** The configuration now: its version and rules document. */
+    static JsonObject configuration() {
+        Http.Reply current = http.get("/api/v1/rules", setup);
+        assertThat(current.status()).as(current.body()).isEqualTo(200);
+        return current.json();
+    }
+
+    /** A body putting back element {@code id} of {@code array} as it is, on the version now. */
+    static String element(String array, String id, String field) {
+        JsonObject current = configuration();
+        JsonObject element = current.getJsonObject("rules").getJsonArray(array).stream()
+                .map(JsonObject.class::cast).filter(one -> id.equals(one.getString("id")))
+                .findFirst().orElseThrow();
+        return new JsonObject().put("expectedVersion", current.getLong("version"))
+                .put(field, element).encode();
+    }
+
+    /**
+     * Every route the API declares has its cells here, and every cell names a declared route
+     * (or a verb no route serves): a route added without its authorization cells fails.
+     */
+    @org.junit.jupiter.api.Test
+    void everyDeclaredRouteHasItsCells() {
+        Set<String> covered = new java.util.TreeSet<>();
+        for (Cell cell : cells()) {
+            if (!cell.expected().equals(NO_SUCH_VERB)) {
+                covered.add(cell.verb() + " " + cell.route().replaceAll("\\?.*", ""));
+            }
+        }
+        assertThat(covered).isEqualTo(new java.util.TreeSet<>(engine.engine().operations()
+                .admin().declaredRoutes()));
     }
 
     /** A fresh key to disable (the path is computed when the cell runs). */
