@@ -38,10 +38,17 @@ public final class PgRedPacketStore implements RedPacketStore {
             packet_id, request_id, template_id, sharer_member_id, store_id, amount_fen, shares,
             minimum_share_fen, opened, open_until, created_at""";
 
-    private static final String OPENINGS = """
-            select s.share_number, s.member_id, m.phone, s.amount_fen, s.coupon_id, s.opened_at
-              from red_packet_share s join member m using (member_id)
-             where s.packet_id = $1 and s.member_id is not null
+    /** {@code %s} is the column the packet is found by (a unique one). */
+    private static final String PACKET_WITH_OPENINGS = """
+            select p.packet_id, p.request_id, p.template_id, p.sharer_member_id, p.store_id,
+                   p.amount_fen, p.shares, p.minimum_share_fen, p.opened, p.open_until,
+                   p.created_at, s.share_number, s.member_id, m.phone,
+                   s.amount_fen as share_amount_fen, s.coupon_id, s.opened_at
+              from red_packet p
+              left join red_packet_share s
+                     on s.packet_id = p.packet_id and s.member_id is not null
+              left join member m on m.member_id = s.member_id
+             where p.%s = $1
              order by s.opened_at, s.share_number""";
 
     private final Pool pool;
@@ -120,33 +127,33 @@ public final class PgRedPacketStore implements RedPacketStore {
         return packetWhere(pool, "packet_id", packetId);
     }
 
+    /**
+     * The packet and its openings in one statement, so one snapshot: read in two, an opening
+     * committed between them would show a packet whose count disagrees with its shares.
+     */
     private static Future<Optional<RedPacket>> packetWhere(SqlClient client, String column,
             String value) {
-        return client.preparedQuery("select " + PACKET_COLUMNS + " from red_packet where "
-                        + column + " = $1").execute(Tuple.of(value))
-                .compose(rows -> {
+        return client.preparedQuery(PACKET_WITH_OPENINGS.formatted(column))
+                .execute(Tuple.of(value))
+                .map(rows -> {
                     if (rows.rowCount() == 0) {
-                        return Future.succeededFuture(Optional.empty());
+                        return Optional.empty();
                     }
-                    Row row = rows.iterator().next();
-                    return openings(client, row.getString("packet_id"))
-                            .map(openings -> Optional.of(packet(row, openings)));
+                    Row first = null;
+                    List<RedPacket.Opening> openings = new ArrayList<>(rows.rowCount());
+                    for (Row row : rows) {
+                        first = first == null ? row : first;
+                        if (row.getString("member_id") != null) {
+                            openings.add(opening(row));
+                        }
+                    }
+                    return Optional.of(packet(first, openings));
                 });
-    }
-
-    private static Future<List<RedPacket.Opening>> openings(SqlClient client, String packetId) {
-        return client.preparedQuery(OPENINGS).execute(Tuple.of(packetId)).map(rows -> {
-            List<RedPacket.Opening> openings = new ArrayList<>(rows.rowCount());
-            for (Row row : rows) {
-                openings.add(opening(row));
-            }
-            return openings;
-        });
     }
 
     private static RedPacket.Opening opening(Row row) {
         return new RedPacket.Opening(row.getInteger("share_number"), row.getString("member_id"),
-                Optional.ofNullable(row.getString("phone")), row.getLong("amount_fen"),
+                Optional.ofNullable(row.getString("phone")), row.getLong("share_amount_fen"),
                 row.getString("coupon_id"), row.getOffsetDateTime("opened_at").toInstant());
     }
 
@@ -196,8 +203,8 @@ public final class PgRedPacketStore implements RedPacketStore {
         int shares = packet.getInteger("shares");
         int opened = packet.getInteger("opened");
         return connection.preparedQuery("""
-                        select s.share_number, s.member_id, m.phone, s.amount_fen, s.coupon_id,
-                               s.opened_at
+                        select s.share_number, s.member_id, m.phone,
+                               s.amount_fen as share_amount_fen, s.coupon_id, s.opened_at
                           from red_packet_share s join member m using (member_id)
                          where s.packet_id = $1 and s.member_id = $2""")
                 .execute(Tuple.of(request.packetId(), request.memberId()))

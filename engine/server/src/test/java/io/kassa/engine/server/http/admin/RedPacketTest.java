@@ -35,6 +35,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -282,6 +283,78 @@ class RedPacketTest {
         assertThat(engine.count("select sum(c.amount_off_fen) from red_packet_share s"
                 + " join coupon c using (coupon_id) where s.packet_id = '" + packetId + "'"))
                 .isEqualTo(888);
+    }
+
+    /**
+     * A packet read while it is being opened is one consistent picture: its count of opened
+     * shares is the number of openings it lists, and their amounts are its opened fen. (Read
+     * in two statements, an opening committed between them gave a 500.)
+     */
+    @Test
+    void aPacketReadDuringOpeningsIsConsistent() throws Exception {
+        int openers = 30;
+        List<String> members = setup.members("S002", openers, 0, "68");
+        String hq = setup.key("hq", ApiRole.HQ_ADMIN);
+        Http.Reply made = create(hq, "packet-000008", members.get(0),
+                ",\"shares\":30,\"amountFen\":3000,\"minimumShareFen\":10");
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        String packetId = made.json().getString("packetId");
+        List<String> keys = new ArrayList<>();
+        for (int index = 0; index < 6; index++) {
+            keys.add(setup.key("consistent-" + index, ApiRole.HQ_ADMIN));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        AtomicBoolean opening = new AtomicBoolean(true);
+        try {
+            List<java.util.concurrent.Future<Integer>> openings = new ArrayList<>();
+            for (int worker = 0; worker < 4; worker++) {
+                int first = worker;
+                openings.add(pool.submit(() -> {
+                    int created = 0;
+                    for (int index = first; index < openers; index += 4) {
+                        Http.Reply reply = open(keys.get(first), packetId, members.get(index));
+                        assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+                        created++;
+                    }
+                    return created;
+                }));
+            }
+            List<java.util.concurrent.Future<Integer>> readers = new ArrayList<>();
+            for (int reader = 0; reader < 2; reader++) {
+                String key = keys.get(4 + reader);
+                readers.add(pool.submit(() -> {
+                    int reads = 0;
+                    while (opening.get()) {
+                        Http.Reply reply = http.get("/api/v1/red-packets/" + packetId, key);
+                        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+                        JsonObject shown = reply.json();
+                        JsonArray listed = shown.getJsonArray("openings");
+                        assertThat(listed.size()).isEqualTo(shown.getInteger("openedShares"));
+                        long fen = 0;
+                        for (int index = 0; index < listed.size(); index++) {
+                            fen += listed.getJsonObject(index).getLong("amountFen");
+                        }
+                        assertThat(fen).isEqualTo(shown.getLong("openedFen"));
+                        reads++;
+                        Thread.sleep(25); // under the test keys' rate limit of 50/s
+                    }
+                    return reads;
+                }));
+            }
+            int created = 0;
+            for (java.util.concurrent.Future<Integer> worker : openings) {
+                created += worker.get(120, TimeUnit.SECONDS);
+            }
+            opening.set(false);
+            int reads = 0;
+            for (java.util.concurrent.Future<Integer> reader : readers) {
+                reads += reader.get(120, TimeUnit.SECONDS);
+            }
+            assertThat(created).isEqualTo(openers);
+            assertThat(reads).isPositive();
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**
