@@ -7,8 +7,10 @@
 #   2. measures the floors on them: pgbench on the exact statements of a member checkout's
 #      commit transaction (one per transaction, and 16 per transaction), redis-benchmark on
 #      EVALSHA of the reserve and commit scripts (unpipelined and pipelined);
-#   3. starts the engine against them with 1,000 demo members, and steps the load generator's
-#      arrival rate (open model, latency from the intended start; the realistic mix, 10% of
+#   3. starts the engine against them with 9,999 demo members, warms it up (90 s at the first
+#      rate: minutes of traffic before its JIT settles on two shared cores), and steps the load
+#      generator's arrival rate in one generator process over the same connections (open model,
+#      latency from the intended start; the realistic mix, 10% of
 #      sales paid by scanned code, 2% refunded) until the checkout p99 passes 25 ms, the quote p99 passes
 #      2 ms, or the achieved rate falls below 95% of the target (code sales wait seconds for the
 #      customer's password by design: reported apart, outside the bounds);
@@ -22,6 +24,8 @@
 #        KASSA_BENCH_USERPAYING=P makes P% of sales pay by scanned code (default 10);
 #        KASSA_BENCH_ENGINE_JAR=FILE benchmarks that engine jar (another build, to compare);
 #        KASSA_BENCH_LOAD_JAVA_OPTS adds JVM options to the load generator (to profile it);
+#        KASSA_BENCH_ENGINE_JAVA_OPTS adds JVM options to the engine (another collector, ...);
+#        KASSA_BENCH_WARMUP_SECONDS=S warms the engine up for S seconds first (default 90);
 #        KASSA_BENCH_QUOTE_P99_MS / KASSA_BENCH_CHECKOUT_P99_MS relax the bounds (default 2 and
 #        25, the issue's) to see how far the rate goes on a machine where they are out of reach.
 set -euo pipefail
@@ -33,6 +37,8 @@ MAX_RATE="${4:-5000}"
 CHECKOUT_P99_BOUND_MS="${KASSA_BENCH_CHECKOUT_P99_MS:-25}"
 QUOTE_P99_BOUND_MS="${KASSA_BENCH_QUOTE_P99_MS:-2}"
 SUSTAINED_P99_MS=250
+# The engine's JIT needs minutes of traffic on two shared cores before its CPU per sale settles.
+WARMUP_SECONDS="${KASSA_BENCH_WARMUP_SECONDS:-90}"
 # Enough members that their coupons and stored value last the whole stepping (each demo member
 # has two coupons and 500 yuan); the demo's member codes have four digits.
 MEMBERS=9999
@@ -110,7 +116,9 @@ KASSA_PG_URL="$PG_URL" KASSA_REDIS_URL="$REDIS_URL" KASSA_PG_SCHEMA=kassa \
   KASSA_PAYMENT_KEYS_DIR="$WORK/gateway-keys/engine" \
   KASSA_DEMO_TERMINAL_SECRET_SEED="$SEED" KASSA_DEMO_MEMBERS="$MEMBERS" \
   KASSA_SCRATCH_DATABASE=yes-throw-away-data \
-  java -Xms1g -Xmx1g -jar "${KASSA_BENCH_ENGINE_JAR:-engine/server/target/kassa-engine.jar}" \
+  java -Xms1g -Xmx1g ${KASSA_BENCH_ENGINE_JAVA_OPTS:-} \
+  -XX:StartFlightRecording=name=bench,settings=profile,maxage=30m \
+  -jar "${KASSA_BENCH_ENGINE_JAR:-engine/server/target/kassa-engine.jar}" \
   >"$WORK/engine.log" 2>&1 &
 ENGINE_PID=$!
 PIDS+=("$ENGINE_PID")
@@ -169,28 +177,26 @@ echo "pgbench one/tx $PGBENCH_ONE tps; batched $PGBENCH_BATCH checkouts/s;" \
   "commit $REDIS_COMMIT/s (pipelined $REDIS_COMMIT_P/s)"
 
 LOAD_JAR=load-tests/target/kassa-load-tests.jar
-load() { # rate seconds warmup: one open-model run of the realistic mix against the engine
-  # The generator shares the machine: the serial collector keeps GC threads out of the
-  # engine's way, and a young generation large enough for a step's garbage keeps its pauses
-  # (which every sale in flight would count as latency) out of the measured seconds.
+RATES="$(seq -s, "$FIRST_RATE" "$RATE_STEP" "$MAX_RATE")"
+# One generator process steps through every rate over the same 400 connections: its start-up,
+# handshakes and JIT happen once, in the warm-up, instead of inside every step's measurement.
+# The serial collector keeps its GC threads out of the engine's way, and a young generation
+# large enough for a step's garbage keeps its pauses (which every sale in flight would count as
+# latency) rare. It stops after the first step past what a customer would wait (both p99 over
+# $SUSTAINED_P99_MS ms, under 95% of the rate, or a failed sale).
+load_steps() {
   java -XX:+UseSerialGC -Xms1g -Xmx1g -Xmn768m -XX:+AlwaysPreTouch \
     ${KASSA_BENCH_LOAD_JAVA_OPTS:-} -jar "$LOAD_JAR" \
-    --port "$ENGINE_PORT" \
-    --terminals "$TERMINALS" --stores 20 --rate "$1" --duration "$2" --warmup "$3" \
+    --port "$ENGINE_PORT" --terminals "$TERMINALS" --stores 20 \
+    --rates "$RATES" --duration "$STEP_SECONDS" --warmup "$WARMUP_SECONDS" --settle 3 \
+    --stop-above-ms "$SUSTAINED_P99_MS" \
     --members "$MEMBERS" --userpaying "$USERPAYING_PERCENT" --demo-secret-seed "$SEED"
 }
-
-echo "== warming up (not measured): the engine's JIT, and every member into the hot copy"
-load "$(( FIRST_RATE / 2 > 0 ? FIRST_RATE / 2 : 1 ))" "$STEP_SECONDS" 0 \
-  >"$WORK/warmup.txt" 2>&1 || true
-grep '^target=' "$WORK/warmup.txt" || tail -3 "$WORK/warmup.txt"
 
 # Round trips per sale: every statement the engine sends PostgreSQL (pg_stat_statements,
 # BEGIN and COMMIT included) and every command it sends Redis (INFO commandstats), counted
 # over all the steps below and divided by the sales they committed.
-psql -q "$PGBENCH_URL" -c "create extension if not exists pg_stat_statements" \
-  -c "select pg_stat_statements_reset()" >/dev/null
-redis-cli -p "$REDIS_PORT" CONFIG RESETSTAT >/dev/null
+psql -q "$PGBENCH_URL" -c "create extension if not exists pg_stat_statements" >/dev/null
 committed_sales() { psql -tA "$PGBENCH_URL" -c \
   "select count(*) from kassa.sales_order where status = 'COMMITTED'"; }
 # The engine's own count of what it sent: each use of a pooled connection is one single
@@ -198,58 +204,72 @@ committed_sales() { psql -tA "$PGBENCH_URL" -c \
 pool_uses() { curl -s "http://127.0.0.1:$ENGINE_HTTP_PORT/metrics" | awk -v t="$1" \
   '/^vertx_pool_completed_total/ && index($0, "pool_type=\"" t "\"") { s += $2 }
    END { printf "%d", s }'; }
-SALES_BEFORE="$(committed_sales)"
-REDIS_USES_BEFORE="$(pool_uses redis)"; SQL_USES_BEFORE="$(pool_uses sql)"
-# The profile covers the steps alone (not the start-up and its demo members).
-jcmd "$ENGINE_PID" JFR.start name=steps settings=profile >/dev/null
+start_counting() { # at the first measured step: the warm-up's calls and profile left out
+  psql -q "$PGBENCH_URL" -c "select pg_stat_statements_reset()" >/dev/null
+  redis-cli -p "$REDIS_PORT" CONFIG RESETSTAT >/dev/null
+  SALES_BEFORE="$(committed_sales)"
+  REDIS_USES_BEFORE="$(pool_uses redis)"; SQL_USES_BEFORE="$(pool_uses sql)"
+  # The engine records from its start (starting a recording under load stalls it for
+  # seconds on two cores); the profile is cut to the steps when it is dumped.
+  PROFILE_BEGIN="$(date +%s)"
+}
 
-echo "== stepping the engine's arrival rate"
+echo "== $WARMUP_SECONDS s of warm-up at $FIRST_RATE/s (not measured: the engine's and the" \
+  "generator's JIT, every member into the hot copy), then the rates $RATES"
 BEST=""
 SUSTAINED=""
-RATE="$FIRST_RATE"
+COUNTING=""
 : >"$WORK/steps.txt"
-while [ "$RATE" -le "$MAX_RATE" ]; do
-  PG_PIDS="$(postgres_pids)"
-  REDIS_PID="$(pgrep -f "redis-server 127.0.0.1:$REDIS_PORT" | head -1)"
-  E0="$(ticks "$ENGINE_PID")"; P0="$(ticks $PG_PIDS)"; R0="$(ticks "$REDIS_PID")"
-  G0="$(ticks "$GATEWAY_PID")"; M0="$(busy_ticks)"
-  START="$(date +%s.%N)"
-  load "$RATE" "$STEP_SECONDS" 5 >"$WORK/load-$RATE.txt" 2>"$WORK/load-$RATE.err" &
-  LOAD_PID=$!
-  wait "$LOAD_PID" || true
-  ELAPSED="$(awk -v s="$START" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')"
-  E1="$(ticks "$ENGINE_PID")"; P1="$(ticks $PG_PIDS)"; R1="$(ticks "$REDIS_PID")"
-  G1="$(ticks "$GATEWAY_PID")"; M1="$(busy_ticks)"
-  LOADAVG="$(cut -d' ' -f1 /proc/loadavg)"
-  HZ="$(getconf CLK_TCK)"
-  LINE="$(grep '^target=' "$WORK/load-$RATE.txt" || true)"
-  if [ -z "$LINE" ]; then
-    # The generator gave up (terminals not connected in time on a loaded machine, ...).
-    LINE="target=$RATE achieved=0 failed=run: $(grep -m1 -oE '[A-Za-z]+Exception: .{0,120}' \
-      "$WORK/load-$RATE.err" | tr ' ' '_')"
-  fi
-  CPU="$(awk -v e=$((E1-E0)) -v p=$((P1-P0)) -v r=$((R1-R0)) -v g=$((G1-G0)) \
-    -v m=$((M1-M0)) -v t="$ELAPSED" -v hz="$HZ" -v l="$LOADAVG" -v line="$LINE" 'BEGIN {
-      n = split(line, kv, /[ =]/); for (i = 1; i < n; i += 2) v[kv[i]] = kv[i + 1]
-      printf "cpu_engine=%.2f cpu_postgres=%.2f cpu_redis=%.2f cpu_gateway=%.2f", \
-        e/hz/t, p/hz/t, r/hz/t, g/hz/t
-      printf " engine_cpu_ms_per_sale=%.2f cpu_machine=%.2f load_average=%s", \
-        (v["achieved"] > 0 ? 1000 * e/hz/t / v["achieved"] : 0), m/hz/t, l }')"
-  echo "$LINE $CPU" | tee -a "$WORK/steps.txt"
-  within() { echo "$LINE" | awk -v cb="$1" -v qb="$2" '{
-    for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-    print (v["checkout_p99_ms"] <= cb && v["quote_p99_ms"] <= qb \
-           && v["achieved"] >= 0.95 * v["target"] && v["failed"] == 0) ? "yes" : "no" }'; }
-  # Past the bounds, the stepping goes on while the rate is still carried (what this machine
-  # does at all), and stops where a checkout's p99 passes what a customer would wait.
-  if [ "$(within "$CHECKOUT_P99_BOUND_MS" "$QUOTE_P99_BOUND_MS")" = "yes" ]; then
-    BEST="$LINE $CPU"
-  elif [ "$(within "$SUSTAINED_P99_MS" "$SUSTAINED_P99_MS")" != "yes" ]; then
-    break
-  fi
-  SUSTAINED="$LINE $CPU"
-  RATE=$(( RATE + RATE_STEP ))
+mkfifo "$WORK/steps.fifo"
+load_steps >"$WORK/steps.fifo" 2>"$WORK/load.err" &
+LOAD_PID=$!
+PIDS+=("$LOAD_PID")
+exec 3<"$WORK/steps.fifo"
+while IFS= read -r -u 3 OUT; do
+  echo "$OUT" >>"$WORK/load.txt"
+  case "$OUT" in
+    "step target="*)
+      # A step's measured window begins (after the warm-up, or its settling seconds).
+      [ -n "$COUNTING" ] || { start_counting; COUNTING=yes; }
+      PG_PIDS="$(postgres_pids)"
+      REDIS_PID="$(pgrep -f "redis-server 127.0.0.1:$REDIS_PORT" | head -1)"
+      E0="$(ticks "$ENGINE_PID")"; P0="$(ticks $PG_PIDS)"; R0="$(ticks "$REDIS_PID")"
+      G0="$(ticks "$GATEWAY_PID")"; M0="$(busy_ticks)"
+      START="$(date +%s.%N)"
+      ;;
+    target=*)
+      ELAPSED="$(awk -v s="$START" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')"
+      E1="$(ticks "$ENGINE_PID")"; P1="$(ticks $PG_PIDS)"; R1="$(ticks "$REDIS_PID")"
+      G1="$(ticks "$GATEWAY_PID")"; M1="$(busy_ticks)"
+      LOADAVG="$(cut -d' ' -f1 /proc/loadavg)"
+      HZ="$(getconf CLK_TCK)"
+      LINE="$OUT"
+      CPU="$(awk -v e=$((E1-E0)) -v p=$((P1-P0)) -v r=$((R1-R0)) -v g=$((G1-G0)) \
+        -v m=$((M1-M0)) -v t="$ELAPSED" -v hz="$HZ" -v l="$LOADAVG" -v line="$LINE" 'BEGIN {
+          n = split(line, kv, /[ =]/); for (i = 1; i < n; i += 2) v[kv[i]] = kv[i + 1]
+          printf "cpu_engine=%.2f cpu_postgres=%.2f cpu_redis=%.2f cpu_gateway=%.2f", \
+            e/hz/t, p/hz/t, r/hz/t, g/hz/t
+          printf " engine_cpu_ms_per_sale=%.2f cpu_machine=%.2f load_average=%s", \
+            (v["achieved"] > 0 ? 1000 * e/hz/t / v["achieved"] : 0), m/hz/t, l }')"
+      echo "$LINE $CPU" | tee -a "$WORK/steps.txt"
+      within() { echo "$LINE" | awk -v cb="$1" -v qb="$2" '{
+        for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        print (v["checkout_p99_ms"] <= cb && v["quote_p99_ms"] <= qb \
+               && v["achieved"] >= 0.95 * v["target"] && v["failed"] == 0) ? "yes" : "no" }'; }
+      # Past the bounds, the stepping goes on while the rate is still carried (what this
+      # machine does at all); the generator stops where a p99 passes what a customer would wait.
+      if [ "$(within "$CHECKOUT_P99_BOUND_MS" "$QUOTE_P99_BOUND_MS")" = "yes" ]; then
+        BEST="$LINE $CPU"
+      fi
+      if [ "$(within "$SUSTAINED_P99_MS" "$SUSTAINED_P99_MS")" = "yes" ]; then
+        SUSTAINED="$LINE $CPU"
+      fi
+      ;;
+  esac
 done
+exec 3<&-
+wait "$LOAD_PID" || { echo "the load generator failed:"; tail -20 "$WORK/load.err"; }
+[ -n "$COUNTING" ] || { echo "no step was measured"; tail -20 "$WORK/load.err"; exit 1; }
 
 SALES_DURING=$(( $(committed_sales) - SALES_BEFORE ))
 REDIS_TRIPS="$(awk -v d=$(( $(pool_uses redis) - REDIS_USES_BEFORE )) -v n="$SALES_DURING" \
@@ -275,7 +295,9 @@ echo "per committed sale ($SALES_DURING sales): $PG_PER_SALE PostgreSQL statemen
   "($REDIS_PER_SALE commands, those inside scripts included)"
 
 echo "== where the engine's time goes (JFR execution samples over the steps)"
-jcmd "$ENGINE_PID" JFR.stop name=steps filename="$WORK/engine.jfr" >/dev/null 2>&1 || true
+jcmd "$ENGINE_PID" JFR.dump name=bench begin="-$(( $(date +%s) - PROFILE_BEGIN ))s" \
+  filename="$WORK/engine.jfr" \
+  >/dev/null 2>&1 || true
 jfr print --stack-depth 64 --events jdk.ExecutionSample "$WORK/engine.jfr" 2>/dev/null \
   | awk -f load-tests/bench/profile-summary.awk >"$WORK/profile.txt" || true
 cat "$WORK/profile.txt"
@@ -295,7 +317,10 @@ MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
   echo "on $(date -u +%Y-%m-%d): $MACHINE. Everything — PostgreSQL (fsync on), Redis, the engine"
   echo "and the load generator — ran on this one machine, over loopback. Latencies are measured"
   echo "from each sale's intended start (open model, no coordinated omission); the checkout's"
-  echo "from when it was sent after its quote's answer."
+  echo "from when it was sent after its quote's answer. One load generator process steps through"
+  echo "the rates over the same $TERMINALS connections, after $WARMUP_SECONDS s of warm-up at the first rate"
+  echo "(the engine's and its own JIT; members into the hot copy) and 3 s of settling before each"
+  echo "later step; the engine records JFR from its start, so every step carries that overhead."
   echo
   echo "## Floors (same run, same machine)"
   echo
@@ -388,10 +413,9 @@ MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
     printf " PostgreSQL %.2f, Redis %.2f, gateway simulator %.2f, load generator %.2f): %.2f ms", \
       v["cpu_postgres"], v["cpu_redis"], v["cpu_gateway"], v["cpu_generator"], \
       1000 * ours / v["achieved"]
-    printf " of CPU per sale together, of which the engine %.2f ms (upper bounds: a step also", \
+    printf " of CPU per sale together, of which the engine %.2f ms (upper bounds: the window", \
       v["engine_cpu_ms_per_sale"]
-    printf " connects its %s terminals and runs 5 s of warm-up). At that cost the engine alone", \
-      terminals
+    printf " also holds the background duties and the last sales of the step before). At that cost the engine alone"
     printf " could carry %.0f sales/s on both cores, %.2f× the one-per-transaction pgbench floor;", \
       1000 * cores / v["engine_cpu_ms_per_sale"], \
       1000 * cores / v["engine_cpu_ms_per_sale"] / one

@@ -2,6 +2,7 @@ package io.kassa.loadtests;
 
 import io.vertx.core.Vertx;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -15,8 +16,14 @@ public final class Main {
             usage: kassa-load [--host H] [--port P] [--terminals N] [--stores N] [--rate R]
                               [--duration S] [--warmup S] [--seed N] [--constant]
                               [--members N] [--demo-secret-seed S] [--userpaying P]
-                              [--refunds P]
+                              [--refunds P] [--rates R1,R2,.. [--settle S] [--stop-above-ms MS]]
               --rate       target sales per second (quote + checkout), default 100
+              --rates      steps of target rates over the same connections, one report line
+                           each (after a "step target=R" line as it starts); the warm-up
+                           runs before the first, --settle seconds (default 3) before each
+                           later one; with --stop-above-ms, no step follows one whose quote
+                           or checkout p99 passed it, that fell below 95% of its target, or
+                           that had a failed sale
               --duration   measured seconds after the warm-up, default 30
               --constant   constant inter-arrival gaps instead of Poisson arrivals
               --members    demo members member-0001..N (default 0: anonymous sales)
@@ -30,8 +37,10 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         LoadOptions options;
+        Steps steps;
         try {
             options = parse(args);
+            steps = parseSteps(args);
         } catch (IllegalArgumentException e) {
             System.err.println("kassa-load: " + e.getMessage());
             System.err.println(USAGE);
@@ -41,17 +50,61 @@ public final class Main {
         Vertx vertx = Vertx.vertx();
         long startedNanos = System.nanoTime();
         try {
-            LoadReport report = new TerminalLoadGenerator(vertx, options).run()
+            if (steps.rates().isEmpty()) {
+                LoadReport report = new TerminalLoadGenerator(vertx, options).run()
+                        .toCompletionStage().toCompletableFuture()
+                        .get(options.durationSeconds() + options.warmupSeconds() + 120L,
+                                TimeUnit.SECONDS);
+                System.out.print(report.table());
+                // What the generator itself took of the machine it shares with the engine.
+                System.out.println(report.keyValues() + String.format(java.util.Locale.ROOT,
+                        " cpu_generator=%.2f", cpuCores(startedNanos)));
+                return;
+            }
+            long[] stepStart = {startedNanos, processCpuNanos()};
+            long deadlineSeconds = options.warmupSeconds() + (long) steps.rates().size()
+                    * (options.durationSeconds() + steps.settleSeconds() + 120L);
+            new TerminalLoadGenerator(vertx, options).runSteps(steps.rates(),
+                            steps.settleSeconds(),
+                            rate -> {
+                                stepStart[0] = System.nanoTime();
+                                stepStart[1] = processCpuNanos();
+                                System.out.printf(java.util.Locale.ROOT, "step target=%.0f%n",
+                                        rate);
+                                System.out.flush();
+                            },
+                            report -> {
+                                double cores = (processCpuNanos() - stepStart[1])
+                                        / (double) Math.max(1, System.nanoTime() - stepStart[0]);
+                                System.out.println(report.keyValues() + String.format(
+                                        java.util.Locale.ROOT, " cpu_generator=%.2f", cores));
+                                System.out.flush();
+                            },
+                            report -> steps.goOn(report))
                     .toCompletionStage().toCompletableFuture()
-                    .get(options.durationSeconds() + options.warmupSeconds() + 120L,
-                            TimeUnit.SECONDS);
-            System.out.print(report.table());
-            // What the generator itself took of the machine it shares with the engine.
-            System.out.println(report.keyValues() + String.format(java.util.Locale.ROOT,
-                    " cpu_generator=%.2f", cpuCores(startedNanos)));
+                    .get(deadlineSeconds, TimeUnit.SECONDS);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** The steps of a stepped run: none for a run at one rate. */
+    record Steps(List<Double> rates, int settleSeconds, double stopAboveMillis) {
+
+        /** Whether a step follows the one that reported {@code report}. */
+        boolean goOn(LoadReport report) {
+            return report.salesFailed() == 0
+                    && report.achievedSalesPerSecond() >= 0.95 * report.targetRatePerSecond()
+                    && report.quoteMicros().getValueAtPercentile(99) / 1000.0 <= stopAboveMillis
+                    && report.checkoutMicros().getValueAtPercentile(99) / 1000.0
+                            <= stopAboveMillis;
+        }
+    }
+
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     /** This process's CPU time since {@code startedNanos}, in cores (JVM start-up included). */
@@ -63,6 +116,41 @@ public final class Main {
         }
         long wallNanos = System.nanoTime() - startedNanos;
         return wallNanos <= 0 ? Double.NaN : os.getProcessCpuTime() / (double) wallNanos;
+    }
+
+    private static final java.util.Set<String> STEP_ARGUMENTS =
+            java.util.Set.of("--rates", "--settle", "--stop-above-ms");
+
+    /** The stepping arguments ({@code --rates}, {@code --settle}, {@code --stop-above-ms}). */
+    static Steps parseSteps(String[] args) {
+        List<Double> rates = new java.util.ArrayList<>();
+        int settle = 3;
+        double stopAbove = Double.MAX_VALUE;
+        try {
+            for (int index = 0; index + 1 < args.length; index++) {
+                switch (args[index]) {
+                    case "--rates" -> {
+                        for (String rate : args[++index].split(",")) {
+                            double value = Double.parseDouble(rate.trim());
+                            if (!(value > 0) || value > 1_000_000) {
+                                throw new IllegalArgumentException(
+                                        "every rate must be > 0 and <= 1000000");
+                            }
+                            rates.add(value);
+                        }
+                    }
+                    case "--settle" -> settle = Integer.parseInt(args[++index]);
+                    case "--stop-above-ms" -> stopAbove = Double.parseDouble(args[++index]);
+                    default -> { }
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
+        }
+        if (settle < 0) {
+            throw new IllegalArgumentException("settle must be >= 0");
+        }
+        return new Steps(List.copyOf(rates), settle, stopAbove);
     }
 
     static LoadOptions parse(String[] args) {
@@ -78,6 +166,8 @@ public final class Main {
             String name = args[index];
             if (name.equals("--constant")) {
                 poisson = false;
+            } else if (STEP_ARGUMENTS.contains(name) && index + 1 < args.length) {
+                index++; // read by parseSteps
             } else if (name.equals("--help")) {
                 throw new IllegalArgumentException("help requested");
             } else if (values.containsKey(name) && index + 1 < args.length) {

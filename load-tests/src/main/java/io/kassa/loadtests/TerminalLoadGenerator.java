@@ -48,13 +48,6 @@ public final class TerminalLoadGenerator {
 
     private final Vertx vertx;
     private final LoadOptions options;
-    private final Histogram quoteMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
-    private final Histogram saleMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
-    private final Histogram checkoutMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
-    private final Histogram userPayingSaleMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
-    private final Histogram refundMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
-    private final Map<SaleMix.Kind, Long> mix = new EnumMap<>(SaleMix.Kind.class);
-    private final Map<String, Long> errors = new HashMap<>();
     /** Members in a sale now: a member is at one till at a time (see SaleMix.draw). */
     private final Set<String> membersInSale = new HashSet<>();
     private final List<TerminalClient> clients = new ArrayList<>();
@@ -63,11 +56,36 @@ public final class TerminalLoadGenerator {
     private final BiFunction<String, String, byte[]> secrets;
     private final SplittableRandom mixRandom;
     private final PaymentCodeScanner scanner;
-    private long completed;
-    private long failed;
-    private long paymentPending;
-    private long lastPlainAnswerNanos;
-    private long outstanding;
+    /** Numbers the sales of the whole run, so sale ids stay unique across steps. */
+    private long sequence;
+
+    /** What one step measures: its own histograms, counts, mix and errors. */
+    private static final class Step {
+        final double ratePerSecond;
+        final Histogram quoteMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
+        final Histogram saleMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
+        final Histogram checkoutMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
+        final Histogram userPayingSaleMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
+        final Histogram refundMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
+        final Map<SaleMix.Kind, Long> mix = new EnumMap<>(SaleMix.Kind.class);
+        final Map<String, Long> errors = new HashMap<>();
+        long completed;
+        long failed;
+        long paymentPending;
+        long lastPlainAnswerNanos;
+        /** This step's sales sent and not yet answered. */
+        long outstanding;
+
+        Step(double ratePerSecond) {
+            this.ratePerSecond = ratePerSecond;
+        }
+
+        LoadReport report(double seconds) {
+            return new LoadReport(ratePerSecond, completed / Math.max(seconds, 1e-9), completed,
+                    failed, paymentPending, quoteMicros, checkoutMicros, saleMicros,
+                    userPayingSaleMicros, refundMicros, mix, errors);
+        }
+    }
 
     /** The terminals authenticate with secrets derived from the options' demo seed, if any. */
     public TerminalLoadGenerator(Vertx vertx, LoadOptions options) {
@@ -101,10 +119,65 @@ public final class TerminalLoadGenerator {
 
     /** Connects every terminal, runs the schedule, waits for the stragglers, reports. */
     public Future<LoadReport> run() {
-        Promise<LoadReport> report = Promise.promise();
-        vertx.runOnContext(ignored -> connectAll().onFailure(report::fail)
-                .onSuccess(connected -> runSchedule(report)));
-        return report.future();
+        return runSteps(List.of(options.ratePerSecond()), 0, report -> { })
+                .map(reports -> reports.get(0));
+    }
+
+    /**
+     * Connects every terminal once, then runs one step per rate over the same connections: the
+     * first after the options' warm-up (sent, not measured), each later one after
+     * {@code settleSeconds} at its own rate (sent, not measured: the change of rate settles).
+     * A step ends when its last arrival is answered; {@code stepStarted} hears each step's
+     * rate as its measured window begins and {@code stepDone} its report as it ends. One generator
+     * process for every step keeps its own start-up and JIT out of all but the first.
+     */
+    public Future<List<LoadReport>> runSteps(List<Double> rates, int settleSeconds,
+            java.util.function.Consumer<LoadReport> stepDone) {
+        return runSteps(rates, settleSeconds, rate -> { }, stepDone, report -> true);
+    }
+
+    /**
+     * As {@link #runSteps(List, int, java.util.function.Consumer)}, stopping after the first
+     * step whose report {@code goOn} refuses.
+     */
+    public Future<List<LoadReport>> runSteps(List<Double> rates, int settleSeconds,
+            java.util.function.DoubleConsumer stepStarted,
+            java.util.function.Consumer<LoadReport> stepDone,
+            java.util.function.Predicate<LoadReport> goOn) {
+        if (rates.isEmpty()) {
+            throw new IllegalArgumentException("at least one rate");
+        }
+        Promise<List<LoadReport>> reports = Promise.promise();
+        vertx.runOnContext(ignored -> connectAll().onFailure(reports::fail)
+                .onSuccess(connected -> runStep(rates, 0, settleSeconds, stepStarted, stepDone,
+                        goOn, new ArrayList<>(), reports)));
+        return reports.future();
+    }
+
+    private void runStep(List<Double> rates, int index, int settleSeconds,
+            java.util.function.DoubleConsumer stepStarted,
+            java.util.function.Consumer<LoadReport> stepDone,
+            java.util.function.Predicate<LoadReport> goOn, List<LoadReport> done,
+            Promise<List<LoadReport>> reports) {
+        double rate = rates.get(index);
+        int unmeasuredSeconds = index == 0 ? options.warmupSeconds() : settleSeconds;
+        Future<LoadReport> step = runSchedule(new Step(rate), unmeasuredSeconds,
+                () -> stepStarted.accept(rate));
+        step.onComplete(stepped -> {
+            if (stepped.failed()) {
+                closeAll().onComplete(closed -> reports.fail(stepped.cause()));
+                return;
+            }
+            LoadReport report = stepped.result();
+            done.add(report);
+            stepDone.accept(report);
+            if (index + 1 < rates.size() && goOn.test(report)) {
+                runStep(rates, index + 1, settleSeconds, stepStarted, stepDone, goOn, done,
+                        reports);
+            } else {
+                closeAll().onComplete(closed -> reports.complete(done));
+            }
+        });
     }
 
     /**
@@ -142,64 +215,68 @@ public final class TerminalLoadGenerator {
         return Future.all(connections).compose(wave -> connectFrom(end));
     }
 
-    private void runSchedule(Promise<LoadReport> report) {
-        SplittableRandom random = new SplittableRandom(options.seed());
+    /** One step's schedule; {@code measuring} runs as its measured window begins. */
+    private Future<LoadReport> runSchedule(Step step, int unmeasuredSeconds, Runnable measuring) {
+        Promise<LoadReport> report = Promise.promise();
+        SplittableRandom random = new SplittableRandom(options.seed() + sequence);
         long startNanos = System.nanoTime();
-        long warmupEndNanos = startNanos + options.warmupSeconds() * 1_000_000_000L;
+        long warmupEndNanos = startNanos + unmeasuredSeconds * 1_000_000_000L;
         long endNanos = warmupEndNanos + options.durationSeconds() * 1_000_000_000L;
-        double meanGapNanos = 1_000_000_000.0 / options.ratePerSecond();
+        double meanGapNanos = 1_000_000_000.0 / step.ratePerSecond;
         long[] nextArrival = {startNanos};
-        long[] sequence = {0};
         long[] measuredStart = {0};
+        boolean[] announced = {false};
         vertx.setPeriodic(TICK_MILLIS, timer -> {
             long now = System.nanoTime();
+            if (!announced[0] && now >= warmupEndNanos) {
+                announced[0] = true;
+                measuring.run();
+            }
             while (nextArrival[0] <= now && nextArrival[0] < endNanos) {
                 long intended = nextArrival[0];
                 boolean measured = intended >= warmupEndNanos;
                 if (measured && measuredStart[0] == 0) {
                     measuredStart[0] = intended;
                 }
-                startSale(sequence[0]++, intended, measured);
+                startSale(step, sequence++, intended, measured);
                 double gap = options.poisson()
                         ? -Math.log(1.0 - random.nextDouble()) * meanGapNanos : meanGapNanos;
                 nextArrival[0] = intended + Math.max(1, (long) gap);
             }
-            if (nextArrival[0] >= endNanos && outstanding == 0) {
+            if (nextArrival[0] >= endNanos && step.outstanding == 0) {
                 vertx.cancelTimer(timer);
                 // The rate is over the measured window, stretched while the engine still
                 // answered sales paid without a code; the seconds code sales spend waiting for
                 // a customer's password are the customer's, not the engine's throughput.
                 long windowStart = Math.max(measuredStart[0], warmupEndNanos);
-                long tailNanos = lastPlainAnswerNanos == 0 ? 0
-                        : Math.max(0, lastPlainAnswerNanos - endNanos);
+                long tailNanos = step.lastPlainAnswerNanos == 0 ? 0
+                        : Math.max(0, step.lastPlainAnswerNanos - endNanos);
                 double seconds = (endNanos + tailNanos - windowStart) / 1e9;
-                closeAll().onComplete(closed -> report.complete(new LoadReport(
-                        options.ratePerSecond(), completed / Math.max(seconds, 1e-9),
-                        completed, failed, paymentPending, quoteMicros, checkoutMicros,
-                        saleMicros, userPayingSaleMicros, refundMicros, mix, errors)));
+                report.complete(step.report(seconds));
             }
         });
+        return report.future();
     }
 
-    private void startSale(long sequence, long intendedNanos, boolean measured) {
-        int terminal = (int) (sequence % clients.size());
+    private void startSale(Step step, long saleNumber, long intendedNanos, boolean measured) {
+        int terminal = (int) (saleNumber % clients.size());
         TerminalClient client = clients.get(terminal);
         List<BasketLine> basket = catalogues.get(terminal).nextBasket();
         SaleMix.Draw draw = SaleMix.draw(mixRandom, options.members(), scanner,
                 options.userPayingPercent(), options.refundPercent(), membersInSale::contains);
-        String saleId = runId + "-" + sequence;
+        String saleId = runId + "-" + saleNumber;
         if (!draw.memberCode().isEmpty()) {
             membersInSale.add(draw.memberCode());
         }
-        outstanding++;
+        step.outstanding++;
         client.quote(QuoteRequest.newBuilder().setCurrency("CNY").addAllLines(basket)
                         .setMemberCode(draw.memberCode()).setPointsWish(draw.pointsWish())
                         .build())
                 .compose(quote -> {
                     if (measured) {
-                        quoteMicros.recordValue(micros(intendedNanos));
+                        step.quoteMicros.recordValue(micros(intendedNanos));
                     }
-                    List<Tender> tenders = SaleMix.tenders(draw, quote, sequence);
+                    List<Tender> tenders = SaleMix.tenders(draw, quote, saleNumber);
                     boolean byCode = SaleMix.paysByCode(tenders);
                     long checkoutSentNanos = System.nanoTime();
                     return client.checkout(CheckoutRequest.newBuilder()
@@ -213,43 +290,45 @@ public final class TerminalLoadGenerator {
                                     return;
                                 }
                                 if (byCode) {
-                                    userPayingSaleMicros.recordValue(micros(intendedNanos));
+                                    step.userPayingSaleMicros.recordValue(micros(intendedNanos));
                                 } else {
-                                    checkoutMicros.recordValue(micros(checkoutSentNanos));
-                                    saleMicros.recordValue(micros(intendedNanos));
-                                    lastPlainAnswerNanos = System.nanoTime();
+                                    step.checkoutMicros.recordValue(micros(checkoutSentNanos));
+                                    step.saleMicros.recordValue(micros(intendedNanos));
+                                    step.lastPlainAnswerNanos = System.nanoTime();
                                 }
                                 if (done.getStatus() == CheckoutStatus.PAYMENT_PENDING) {
                                     // Still open after the engine's answer bound: its outcome
                                     // is pushed later; counted, not awaited.
-                                    paymentPending++;
+                                    step.paymentPending++;
                                 }
                                 for (SaleMix.Kind kind : SaleMix.kinds(quote, tenders)) {
-                                    mix.merge(kind, 1L, Long::sum);
+                                    step.mix.merge(kind, 1L, Long::sum);
                                 }
                             })
                             // A sale its coupons paid in full took no money: none to return.
                             .compose(done -> draw.refund() && !tenders.isEmpty()
                                     && done.getStatus() == CheckoutStatus.COMMITTED
-                                    ? refund(client, saleId, measured) : Future.succeededFuture());
+                                    ? refund(step, client, saleId, measured)
+                                    : Future.succeededFuture());
                 })
                 .onComplete(result -> {
-                    outstanding--;
+                    step.outstanding--;
                     membersInSale.remove(draw.memberCode());
                     if (!measured) {
                         return;
                     }
                     if (result.succeeded()) {
-                        completed++;
+                        step.completed++;
                     } else {
-                        failed++;
-                        errors.merge(errorName(result.cause()), 1L, Long::sum);
+                        step.failed++;
+                        step.errors.merge(errorName(result.cause()), 1L, Long::sum);
                     }
                 });
     }
 
     /** The whole sale back, at the till that sold it; a failure names the refund's code. */
-    private Future<Void> refund(TerminalClient client, String saleId, boolean measured) {
+    private Future<Void> refund(Step step, TerminalClient client, String saleId,
+            boolean measured) {
         long sentNanos = System.nanoTime();
         return client.refund(RefundRequest.newBuilder().setRefundId(saleId + "-R")
                         .setSaleId(saleId).setReason("load run: the goods came back").build())
@@ -258,8 +337,8 @@ public final class TerminalLoadGenerator {
                         return Future.failedFuture(new RefundFailedException(answer.cause()));
                     }
                     if (measured) {
-                        refundMicros.recordValue(micros(sentNanos));
-                        mix.merge(SaleMix.Kind.REFUND, 1L, Long::sum);
+                        step.refundMicros.recordValue(micros(sentNanos));
+                        step.mix.merge(SaleMix.Kind.REFUND, 1L, Long::sum);
                     }
                     return Future.succeededFuture();
                 });

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kassa.loadtests.inprocess.InProcessKassa;
 import io.kassa.peripherals.gateway.GatewaySimulatorOptions;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -32,9 +34,25 @@ class TerminalLoadGeneratorSmokeTest {
                             TerminalLoadGenerator.terminal(index, options.stores());
                     kassa.secret(terminal.storeId(), terminal.terminalId());
                 }
-                LoadReport report = new TerminalLoadGenerator(vertx, options, kassa::secret)
-                        .run().await(120, TimeUnit.SECONDS);
+                // Two steps over the same connections, as the benchmark steps its rate: each
+                // step reports its own sales.
+                List<Double> started = new ArrayList<>();
+                List<LoadReport> reports = new TerminalLoadGenerator(vertx, options,
+                        kassa::secret).runSteps(List.of(25.0, 40.0), 1, started::add,
+                                stepReport -> { }, stepReport -> true)
+                        .await(120, TimeUnit.SECONDS);
+                assertThat(started).containsExactly(25.0, 40.0);
+                assertThat(reports).hasSize(2);
+                LoadReport report = reports.get(0);
+                LoadReport second = reports.get(1);
                 System.out.print(report.table());
+                System.out.print(second.table());
+                assertThat(second.targetRatePerSecond()).isEqualTo(40.0);
+                assertThat(second.salesFailed()).as(second.table()).isZero();
+                // 3 measured seconds at 40/s: about 120 sales.
+                assertThat(second.salesCompleted()).as(second.table()).isBetween(60L, 200L);
+                assertThat(second.quoteMicros().getTotalCount())
+                        .isEqualTo(second.salesCompleted());
 
                 assertThat(report.salesFailed()).as(report.table()).isZero();
                 assertThat(report.errorsByCode()).isEmpty();
@@ -58,7 +76,7 @@ class TerminalLoadGeneratorSmokeTest {
                 // Warm-up sales are sent too: PostgreSQL holds at least every measured one.
                 assertThat(kassa.count("select count(*) from sales_order"
                         + " where status = 'COMMITTED'")).isGreaterThanOrEqualTo(
-                                report.salesCompleted());
+                                report.salesCompleted() + second.salesCompleted());
             } finally {
                 vertx.close().await(10, TimeUnit.SECONDS);
             }
