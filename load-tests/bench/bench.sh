@@ -205,7 +205,8 @@ pool_uses() { curl -s "http://127.0.0.1:$ENGINE_HTTP_PORT/metrics" | awk -v t="$
   '/^vertx_pool_completed_total/ && index($0, "pool_type=\"" t "\"") { s += $2 }
    END { printf "%d", s }'; }
 start_counting() { # at the first measured step: the warm-up's calls and profile left out
-  psql -q "$PGBENCH_URL" -c "select pg_stat_statements_reset()" >/dev/null
+  psql -q "$PGBENCH_URL" -c "select pg_stat_statements_reset()" -c "select pg_stat_reset()" \
+    >/dev/null
   redis-cli -p "$REDIS_PORT" CONFIG RESETSTAT >/dev/null
   SALES_BEFORE="$(committed_sales)"
   REDIS_USES_BEFORE="$(pool_uses redis)"; SQL_USES_BEFORE="$(pool_uses sql)"
@@ -285,6 +286,13 @@ select round(sum(calls)::numeric / greatest($SALES_DURING, 1), 2),
    and query !~* '\mnew\.' -- statements of triggers (NEW.…): PostgreSQL's, not round trips
  group by 2 order by 1 desc limit 25
 SQL
+# Tables the steps read by sequential scan (a hot-path read without an index shows here).
+psql -tA -F' ' "$PGBENCH_URL" >"$WORK/pg-seq-scans.txt" <<SQL
+select round(seq_tup_read::numeric / greatest($SALES_DURING, 1), 1), relname, seq_scan
+  from pg_stat_user_tables
+ where schemaname = 'kassa' and seq_tup_read > 0
+ order by seq_tup_read desc limit 8
+SQL
 redis-cli -p "$REDIS_PORT" INFO commandstats | tr -d '\r' \
   | awk -F'[_:=,]' -v n="$SALES_DURING" '/^cmdstat_/ && $2 != "config" && $2 != "info" {
       printf "%.2f %s\n", $4 / (n > 0 ? n : 1), $2 }' | sort -rn >"$WORK/redis-calls.txt"
@@ -355,6 +363,13 @@ MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
   echo "  connection that often; a group commit's transaction is shared by its batch) and"
   echo "  $PG_PER_SALE statements (\`pg_stat_statements\`, BEGIN and COMMIT included, the triggers'"
   echo "  own statements not; statements of one transaction are pipelined where they can be)."
+  echo
+  echo "Rows read by sequential scan per committed sale, by table (scans in the last column;"
+  echo "small tables of configuration are read whole by design):"
+  echo
+  echo '```'
+  if [ -s "$WORK/pg-seq-scans.txt" ]; then cat "$WORK/pg-seq-scans.txt"; else echo "none"; fi
+  echo '```'
   echo
   echo "Calls per committed sale, most first:"
   echo

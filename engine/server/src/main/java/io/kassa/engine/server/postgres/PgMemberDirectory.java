@@ -23,7 +23,7 @@ import java.util.Optional;
 /** {@link MemberDirectory} on PostgreSQL. */
 public final class PgMemberDirectory implements MemberDirectory {
 
-    private static final String FIND_WITH_COUPONS = """
+    static final String FIND_WITH_COUPONS = """
             select m.member_id, m.member_code, m.tier, m.lifetime_earned_points, m.birth_month,
                    m.completed_orders, m.last_order_on, m.phone,
                    coalesce((select json_agg(json_build_object('id', c.coupon_id,
@@ -38,15 +38,15 @@ public final class PgMemberDirectory implements MemberDirectory {
               from member m where m.member_code = $1 or m.phone = $1
              order by (m.member_code = $1) desc limit 1""";
 
-    private static final String STORED_VALUE = """
+    static final String STORED_VALUE = """
             select coalesce((select balance_fen from stored_value_balance
                               where member_id = $1), 0) as balance_fen""";
 
-    private static final String LOTS = """
+    static final String LOTS = """
             select lot_id, points_remaining, earned_on, expires_on, birthday_extended_year
               from points_lot where member_id = $1 and points_remaining > 0""";
 
-    private static final String COUPON_STATES = """
+    static final String COUPON_STATES = """
             select coupon_id, state, redeemed_order_id from coupon
              where member_id = $1 and state <> 'VOID'""";
 
