@@ -80,7 +80,7 @@ public final class PgSaleRefunds implements SaleRefundStore {
     private static final String REFUNDED_LINES = """
             select line_number from sale_refund_line where order_id = $1""";
 
-    private static final String REFUNDED_TENDERS = """
+    static final String REFUNDED_TENDERS = """
             select tender_number, sum(share_fen) as refunded
               from sale_refund_tender where order_id = $1 group by tender_number""";
 

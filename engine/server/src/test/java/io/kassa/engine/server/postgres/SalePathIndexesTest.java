@@ -19,19 +19,21 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every read of one member on the sale path ({@link PgMemberDirectory}: the quote's member and
- * coupons, and the hot-copy load's stored value, lots and coupon states) finds its rows through
- * an index: with sequential scans forbidden, none of their plans may still scan a table. A
- * read without an index scans the whole table once per member (the coupon states read did,
- * until V71).
+ * Every read of one member or one sale on the sale path finds its rows through an index: with
+ * sequential scans forbidden, none of their plans may still scan a table. The reads: the
+ * quote's member and coupons and the hot-copy load's stored value, lots and coupon states
+ * ({@link PgMemberDirectory}), and what a sale's tenders got back at a refund
+ * ({@link PgSaleRefunds}, the same read as the trigger that keeps refunds within what was
+ * paid). A read without an index scans the whole table each time (the coupon states read did
+ * until V71, the refunded tenders read until V72).
  */
-class MemberReadIndexesTest {
+class SalePathIndexesTest {
 
     private static String schema;
 
     @BeforeAll
     static void migrate() {
-        schema = TestServices.freshSchema("member_read_indexes");
+        schema = TestServices.freshSchema("sale_path_indexes");
         Migrations.migrate(PostgresLocation.parse(TestServices.postgresUrl(), schema));
     }
 
@@ -40,7 +42,7 @@ class MemberReadIndexesTest {
         TestServices.dropSchema(schema);
     }
 
-    static Stream<Arguments> memberReads() {
+    static Stream<Arguments> salePathReads() {
         return Stream.of(
                 Arguments.of("member and available coupons", PgMemberDirectory.FIND_WITH_COUPONS,
                         List.<Object>of("member-0001", OffsetDateTime.now())),
@@ -48,12 +50,14 @@ class MemberReadIndexesTest {
                         List.<Object>of("M1")),
                 Arguments.of("points lots", PgMemberDirectory.LOTS, List.<Object>of("M1")),
                 Arguments.of("coupon states", PgMemberDirectory.COUPON_STATES,
-                        List.<Object>of("M1")));
+                        List.<Object>of("M1")),
+                Arguments.of("refunded tenders of a sale", PgSaleRefunds.REFUNDED_TENDERS,
+                        List.<Object>of(java.util.UUID.randomUUID())));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("memberReads")
-    void aMemberReadScansNoTable(String read, String sql, List<Object> parameters)
+    @MethodSource("salePathReads")
+    void aSalePathReadScansNoTable(String read, String sql, List<Object> parameters)
             throws SQLException {
         try (Connection connection = TestServices.jdbc(schema)) {
             try (Statement settings = connection.createStatement()) {
