@@ -102,6 +102,26 @@ public final class PgInvariants {
                   from order_tender t join sale_refund_tender r using (order_id, tender_number)
                  group by t.order_id, t.tender_number, t.amount_fen
                 having sum(r.share_fen) > t.amount_fen""");
+        // A red packet's shares are its whole amount, it counts the shares opened, and each
+        // opened share is a coupon of the opener's, worth the share (ADR 0012).
+        QUERIES.put("every red packet's shares make its amount and its openings its coupons", """
+                select p.packet_id, 'shares sum to ' || coalesce(sum(s.amount_fen), 0)
+                       || ' of ' || p.amount_fen || ' fen in ' || count(s.share_number)
+                       || ' of ' || p.shares || ' shares; counts ' || p.opened
+                       || ' openings, has ' || count(s.member_id)
+                  from red_packet p left join red_packet_share s using (packet_id)
+                 group by p.packet_id, p.amount_fen, p.shares, p.opened
+                having coalesce(sum(s.amount_fen), 0) <> p.amount_fen
+                    or count(s.share_number) <> p.shares or count(s.member_id) <> p.opened
+                union all
+                select s.packet_id || '/' || s.share_number,
+                       'share of ' || s.amount_fen || ' fen opened by ' || s.member_id
+                       || ' is coupon ' || s.coupon_id || coalesce(' of ' || c.member_id
+                       || ' worth ' || c.amount_off_fen, ', which does not exist')
+                  from red_packet_share s left join coupon c using (coupon_id)
+                 where s.coupon_id is not null and (c.coupon_id is null
+                    or c.member_id is distinct from s.member_id
+                    or c.amount_off_fen is distinct from s.amount_fen)""");
     }
 
     /** One broken invariant: how often, and a few examples. */

@@ -50,7 +50,7 @@ class PgInvariantsTest {
     @Test
     void aHealthyLedgerBreaksNothing() throws Exception {
         assertThat(await(new PgInvariants(pool).check())).isEmpty();
-        assertThat(PgInvariants.names()).hasSize(9);
+        assertThat(PgInvariants.names()).hasSize(10);
     }
 
     @Test
@@ -105,6 +105,59 @@ class PgInvariantsTest {
                 "insert into order_tender values ('00000000-0000-0000-0000-0000000000bb', 1,"
                         + " 'CASH', 100, 100, '')");
         assertViolated("no abandoned sale holds money", 1);
+    }
+
+    private static final String RED_PACKETS =
+            "every red packet's shares make its amount and its openings its coupons";
+
+    /** A packet of 300 fen in two shares (120 + 180), the first opened by demo-0002. */
+    private void redPacketWithOneOpening() throws Exception {
+        sql("insert into red_packet (packet_id, request_id, template_id, sharer_member_id,"
+                        + " amount_fen, shares, minimum_share_fen, seed, opened, open_until,"
+                        + " actor, created_at) values ('RP00000000000000A1', 'packet-request-1',"
+                        + " 'SPLIT', 'demo-0001', 300, 2, 100, 7, 1, now() + interval '1 day',"
+                        + " 'hq', now())",
+                "insert into coupon (coupon_id, template_id, member_id, state, valid_from,"
+                        + " valid_until, amount_off_fen) values ('CP-RED-1', 'SPLIT',"
+                        + " 'demo-0002', 'AVAILABLE', now(), now() + interval '7 days', 120)",
+                "insert into red_packet_share (packet_id, share_number, amount_fen, member_id,"
+                        + " coupon_id, opened_at) values ('RP00000000000000A1', 1, 120,"
+                        + " 'demo-0002', 'CP-RED-1', now()),"
+                        + " ('RP00000000000000A1', 2, 180, null, null, null)");
+    }
+
+    @Test
+    void aWholeRedPacketWithItsOpeningBreaksNothing() throws Exception {
+        redPacketWithOneOpening();
+        assertThat(await(new PgInvariants(pool).check())).isEmpty();
+    }
+
+    @Test
+    void aRedPacketWhoseSharesDoNotMakeItsAmountIsFound() throws Exception {
+        redPacketWithOneOpening();
+        sql("update red_packet_share set amount_fen = 170 where share_number = 2");
+        assertViolated(RED_PACKETS, 1);
+    }
+
+    @Test
+    void aRedPacketCountingOpeningsItDoesNotHaveIsFound() throws Exception {
+        redPacketWithOneOpening();
+        sql("update red_packet set opened = 2");
+        assertViolated(RED_PACKETS, 1);
+    }
+
+    @Test
+    void anOpenedShareWhoseCouponIsWorthAnotherAmountIsFound() throws Exception {
+        redPacketWithOneOpening();
+        sql("update coupon set amount_off_fen = 150 where coupon_id = 'CP-RED-1'");
+        assertViolated(RED_PACKETS, 1);
+    }
+
+    @Test
+    void anOpenedShareWhoseCouponIsAnotherMembersIsFound() throws Exception {
+        redPacketWithOneOpening();
+        sql("update coupon set member_id = 'demo-0003' where coupon_id = 'CP-RED-1'");
+        assertViolated(RED_PACKETS, 1);
     }
 
     private void assertViolated(String invariant, long count) throws Exception {
