@@ -251,6 +251,34 @@ public final class KassaMetrics implements CheckoutMetrics, GatewayMetrics, Auto
                 .register(registry).increment();
     }
 
+    /**
+     * A red packet created by this node: counted, and its amount in fen (the coupons its
+     * shares may become).
+     */
+    public void redPacketCreated(long amountFen) {
+        Counter.builder("kassa.red.packets.created")
+                .description("Split red packets created").register(registry).increment();
+        Counter.builder("kassa.red.packets.created.fen")
+                .description("Fen put into split red packets (their shares' coupons)")
+                .register(registry).increment(amountFen);
+    }
+
+    /**
+     * An opening of a red packet answered by this node: {@code opened} (a share taken, worth
+     * {@code shareFen}), {@code replayed} (the member's share again), {@code empty} or
+     * {@code expired}.
+     */
+    public void redPacketOpening(String outcome, long shareFen) {
+        Counter.builder("kassa.red.packet.openings").tags("outcome", outcome)
+                .description("Openings of split red packets by outcome")
+                .register(registry).increment();
+        if (shareFen > 0) {
+            Counter.builder("kassa.red.packet.opened.fen")
+                    .description("Fen of red-packet shares taken (issued as coupons)")
+                    .register(registry).increment(shareFen);
+        }
+    }
+
     /** Points expired, as the ledger sampler found them. */
     public void pointsExpired(long points) {
         if (points > 0) {

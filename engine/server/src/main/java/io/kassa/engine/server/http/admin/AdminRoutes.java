@@ -113,7 +113,8 @@ public final class AdminRoutes {
         this.rules = catalogue.live();
         this.configuration = new ConfigurationEndpoints(catalogue);
         this.exchanges = exchanges;
-        this.redPackets = new RedPacketEndpoints(redPackets, store, this.rules, clock);
+        this.redPackets = new RedPacketEndpoints(redPackets, store, this.rules, clock,
+                metrics);
         this.keys = keys;
         this.limiter = limiter;
         this.metrics = metrics;

@@ -13,6 +13,7 @@ import io.kassa.engine.server.admin.PhoneNumbers;
 import io.kassa.engine.server.admin.RedPacket;
 import io.kassa.engine.server.admin.RedPacketStore;
 import io.kassa.engine.server.http.admin.AdminRoutes.Reply;
+import io.kassa.engine.server.metrics.KassaMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -63,14 +64,16 @@ final class RedPacketEndpoints {
     private final AdminStore admin;
     private final Supplier<ChainRules> rules;
     private final Clock clock;
+    private final KassaMetrics metrics;
     private final SecureRandom random = new SecureRandom();
 
     RedPacketEndpoints(RedPacketStore packets, AdminStore admin, Supplier<ChainRules> rules,
-            Clock clock) {
+            Clock clock, KassaMetrics metrics) {
         this.packets = packets;
         this.admin = admin;
         this.rules = rules;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     Future<Reply> create(RoutingContext context, ApiPrincipal principal) {
@@ -115,6 +118,9 @@ final class RedPacketEndpoints {
                         + " made packet " + reused.packet().packetId() + " with other terms");
             }
             RedPacket.Created created = (RedPacket.Created) creation;
+            if (!created.replayed()) {
+                metrics.redPacketCreated(created.packet().amountFen());
+            }
             JsonObject body = packetJson(created.packet());
             return created.replayed() ? Reply.ok(body) : Reply.created(body);
         });
@@ -140,16 +146,20 @@ final class RedPacketEndpoints {
                     AdminRoutes.audit(principal, "red-packet.open", Optional.empty())));
         }).map(opened -> {
             if (opened instanceof RedPacket.ShareOpened share) {
+                metrics.redPacketOpening(share.replayed() ? "replayed" : "opened",
+                        share.replayed() ? 0 : share.opening().amountFen());
                 String packetId = context.pathParam("packetId");
                 JsonObject body = openingJson(share.opening()).put("packetId", packetId)
                         .put("openedShares", share.openedCount());
                 return share.replayed() ? Reply.ok(body) : Reply.created(body);
             }
             if (opened instanceof RedPacket.Empty empty) {
+                metrics.redPacketOpening("empty", 0);
                 throw AdminProblem.conflict("packet-empty", "all " + empty.shares()
                         + " shares of the packet are opened");
             }
             if (opened instanceof RedPacket.Expired expired) {
+                metrics.redPacketOpening("expired", 0);
                 throw new AdminProblem(410, "packet-expired", "The packet has closed",
                         "the packet could be opened until " + expired.openUntil());
             }

@@ -244,6 +244,7 @@ class RedPacketTest {
                 ",\"shares\":5,\"amountFen\":888,\"minimumShareFen\":100").json()
                 .getString("packetId");
         List<String> keys = setup.keys(openers);
+        String scrapeBefore = http.get("/metrics", null).body();
         ExecutorService pool = Executors.newFixedThreadPool(openers);
         CountDownLatch go = new CountDownLatch(1);
         List<java.util.concurrent.Future<Http.Reply>> answers = new ArrayList<>();
@@ -275,6 +276,15 @@ class RedPacketTest {
             assertThat(created).isEqualTo(5);
             assertThat(empty).isEqualTo(openers - 5);
             assertThat(sum).isEqualTo(888);
+            // The openings' metrics moved by what the openers were told.
+            String scrapeAfter = http.get("/metrics", null).body();
+            assertThat(metricIncrease(scrapeBefore, scrapeAfter,
+                    "kassa_red_packet_openings_total{outcome=\"opened\"}")).isEqualTo(5);
+            assertThat(metricIncrease(scrapeBefore, scrapeAfter,
+                    "kassa_red_packet_openings_total{outcome=\"empty\"}"))
+                    .isEqualTo(openers - 5);
+            assertThat(metricIncrease(scrapeBefore, scrapeAfter,
+                    "kassa_red_packet_opened_fen_total")).isEqualTo(888);
         } finally {
             pool.shutdownNow();
         }
@@ -283,6 +293,20 @@ class RedPacketTest {
         assertThat(engine.count("select sum(c.amount_off_fen) from red_packet_share s"
                 + " join coupon c using (coupon_id) where s.packet_id = '" + packetId + "'"))
                 .isEqualTo(888);
+    }
+
+    /** How much a sample of the /metrics scrape grew (absent counts as 0). */
+    private static double metricIncrease(String before, String after, String sample) {
+        return sampleValue(after, sample) - sampleValue(before, sample);
+    }
+
+    private static double sampleValue(String scrape, String sample) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1).trim());
+            }
+        }
+        return 0;
     }
 
     /**
