@@ -73,6 +73,7 @@ public final class CheckoutService {
     private final TimeOrderedIds orderIds;
     /** What a sale's first quote read of its member, for its later quotes and checkout. */
     private final QuotedMembers quotedMembers = new QuotedMembers();
+    private final MemberIdHints memberIdHints = new MemberIdHints();
     private volatile CheckoutMetrics metrics = CheckoutMetrics.NONE;
     private volatile PaymentSetup payments;
     /** Checkouts with channel tenders running on this node, so that a retry joins its run. */
@@ -565,12 +566,19 @@ public final class CheckoutService {
             case CHECKOUT -> quotedMembers.take(storeId, code);
             case FRESH -> Optional.empty();
         };
+        // A quote that reads its member from PostgreSQL reads the hot copy at the same time
+        // when this node has seen the code before (MemberIdHints): PostgreSQL's answer decides.
+        Optional<String> hinted = kept.isEmpty() && holdId.isEmpty()
+                ? memberIdHints.memberId(code) : Optional.empty();
+        Future<MemberBalances.HotMember> early = hinted.map(hotCopy::member).orElse(null);
         Future<Optional<MemberDirectory.MemberWithCoupons>> member = kept.isPresent()
                 ? Future.succeededFuture(kept)
                 : directory.findWithCoupons(code, at.toInstant()).andThen(found -> {
-                    if (read == MemberRead.QUOTE && found.succeeded()
-                            && found.result().isPresent()) {
-                        quotedMembers.keep(storeId, code, found.result().get());
+                    if (found.succeeded() && found.result().isPresent()) {
+                        memberIdHints.learn(code, found.result().get().profile().memberId());
+                        if (read == MemberRead.QUOTE) {
+                            quotedMembers.keep(storeId, code, found.result().get());
+                        }
                     }
                 });
         return member.compose(found -> {
@@ -581,8 +589,10 @@ public final class CheckoutService {
             MemberProfile profile = found.get().profile();
             String memberId = profile.memberId();
             if (holdId.isEmpty()) {
-                return hotCopy.member(memberId).map(hot -> Decision.accept(Optional.of(
-                        context(profile, hot, Optional.empty(), found.get().coupons()))));
+                Future<MemberBalances.HotMember> hot = hinted.filter(memberId::equals)
+                        .isPresent() ? early : hotCopy.member(memberId);
+                return hot.map(balances -> Decision.accept(Optional.of(
+                        context(profile, balances, Optional.empty(), found.get().coupons()))));
             }
             // The balances and the first attempt's hold in one read (one round trip).
             return hotCopy.memberWithHold(memberId, holdId.get()).map(hot ->

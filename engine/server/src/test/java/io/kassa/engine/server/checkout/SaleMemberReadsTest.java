@@ -29,6 +29,9 @@ class SaleMemberReadsTest {
 
     private static MemberCheckoutFixture fixture;
     private static final AtomicInteger reads = new AtomicInteger();
+    /** Codes PostgreSQL now answers with another member (a phone number passed on). */
+    private static final java.util.Map<String, String> reassigned =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private static CheckoutService checkout;
 
     @BeforeAll
@@ -39,7 +42,8 @@ class SaleMemberReadsTest {
             public Future<Optional<MemberWithCoupons>> findWithCoupons(String code,
                     Instant at) {
                 reads.incrementAndGet();
-                return fixture.directory.findWithCoupons(code, at);
+                return fixture.directory.findWithCoupons(reassigned.getOrDefault(code, code),
+                        at);
             }
 
             @Override
@@ -103,6 +107,33 @@ class SaleMemberReadsTest {
         Quote next = accepted(await(quote(member, "store-004", 2_000)));
         assertThat(next.appliedCoupons()).isEmpty();
         assertThat(next.basket().payable().amountMinor()).isEqualTo(2_000);
+    }
+
+    /**
+     * A quote reads the hot copy under the member id this node last saw for the code, at the
+     * same time as PostgreSQL; when PostgreSQL now names another member, that member is the
+     * one priced, with its own balances.
+     */
+    @Test
+    void aQuoteWhoseCodeNowNamesAnotherMemberPricesThatMember() throws Exception {
+        String first = fixture.member(1_000, 0);
+        String second = fixture.member(7_000, 0);
+        Quote before = accepted(await(quote(first, "store-005", 500)));
+        assertThat(before.member().orElseThrow().memberId()).isEqualTo(first);
+        assertThat(before.member().orElseThrow().storedValueFen()).isEqualTo(1_000);
+
+        reassigned.put("code-" + first, "code-" + second);
+        try {
+            Quote after = accepted(await(quote(first, "store-006", 500)));
+            assertThat(after.member().orElseThrow().memberId()).isEqualTo(second);
+            assertThat(after.member().orElseThrow().storedValueFen()).isEqualTo(7_000);
+        } finally {
+            reassigned.clear();
+        }
+        // And the hint follows PostgreSQL: the first member's code is its own again.
+        Quote again = accepted(await(quote(first, "store-007", 500)));
+        assertThat(again.member().orElseThrow().memberId()).isEqualTo(first);
+        assertThat(again.member().orElseThrow().storedValueFen()).isEqualTo(1_000);
     }
 
     private static Future<Decision<Quote>> quote(String member, String store, long fen) {
