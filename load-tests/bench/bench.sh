@@ -74,6 +74,8 @@ ticks() { # summed user+system clock ticks of the given pids
 }
 busy_ticks() { # clock ticks the whole machine spent busy (every process, every core)
   awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+steal_ticks() { # clock ticks the hypervisor gave this machine's cores to someone else
+  awk '/^cpu / { print $9; exit }' /proc/stat; }
 postgres_pids() { pgrep -f "postgres.*$WORK/pg" | tr '\n' ' '; pgrep -P "$(head -1 \
   "$WORK/pg/postmaster.pid")" | tr '\n' ' '; }
 
@@ -235,23 +237,24 @@ while IFS= read -r -u 3 OUT; do
       PG_PIDS="$(postgres_pids)"
       REDIS_PID="$(pgrep -f "redis-server 127.0.0.1:$REDIS_PORT" | head -1)"
       E0="$(ticks "$ENGINE_PID")"; P0="$(ticks $PG_PIDS)"; R0="$(ticks "$REDIS_PID")"
-      G0="$(ticks "$GATEWAY_PID")"; M0="$(busy_ticks)"
+      G0="$(ticks "$GATEWAY_PID")"; M0="$(busy_ticks)"; S0="$(steal_ticks)"
       START="$(date +%s.%N)"
       ;;
     target=*)
       ELAPSED="$(awk -v s="$START" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')"
       E1="$(ticks "$ENGINE_PID")"; P1="$(ticks $PG_PIDS)"; R1="$(ticks "$REDIS_PID")"
-      G1="$(ticks "$GATEWAY_PID")"; M1="$(busy_ticks)"
+      G1="$(ticks "$GATEWAY_PID")"; M1="$(busy_ticks)"; S1="$(steal_ticks)"
       LOADAVG="$(cut -d' ' -f1 /proc/loadavg)"
       HZ="$(getconf CLK_TCK)"
       LINE="$OUT"
       CPU="$(awk -v e=$((E1-E0)) -v p=$((P1-P0)) -v r=$((R1-R0)) -v g=$((G1-G0)) \
-        -v m=$((M1-M0)) -v t="$ELAPSED" -v hz="$HZ" -v l="$LOADAVG" -v line="$LINE" 'BEGIN {
+        -v m=$((M1-M0)) -v st=$((S1-S0)) -v t="$ELAPSED" -v hz="$HZ" -v l="$LOADAVG" \
+        -v line="$LINE" 'BEGIN {
           n = split(line, kv, /[ =]/); for (i = 1; i < n; i += 2) v[kv[i]] = kv[i + 1]
           printf "cpu_engine=%.2f cpu_postgres=%.2f cpu_redis=%.2f cpu_gateway=%.2f", \
             e/hz/t, p/hz/t, r/hz/t, g/hz/t
-          printf " engine_cpu_ms_per_sale=%.2f cpu_machine=%.2f load_average=%s", \
-            (v["achieved"] > 0 ? 1000 * e/hz/t / v["achieved"] : 0), m/hz/t, l }')"
+          printf " engine_cpu_ms_per_sale=%.2f cpu_machine=%.2f cpu_steal=%.2f load_average=%s", \
+            (v["achieved"] > 0 ? 1000 * e/hz/t / v["achieved"] : 0), m/hz/t, st/hz/t, l }')"
       echo "$LINE $CPU" | tee -a "$WORK/steps.txt"
       within() { echo "$LINE" | awk -v cb="$1" -v qb="$2" '{
         for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -443,6 +446,8 @@ MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
   echo "engine's query of the channel) and the mix the completed sales turned out to have"
   echo "(\`mix_*_pct\`; coupons apply by themselves when a member holds one the basket qualifies"
   echo "for; \`mix_refund_pct\`: sales refunded whole right after, \`refund_p99_ms\`)."
+  echo "\`cpu_steal\` is the cores' time the hypervisor gave to other machines during the step"
+  echo "(a busy neighbour; it counts in \`cpu_machine\`)."
   if [ -n "$GATLING_SECTION" ]; then
     echo
     echo "$GATLING_SECTION"
