@@ -219,6 +219,11 @@ start_counting() { # at the first measured step: the warm-up's calls and profile
 
 echo "== $WARMUP_SECONDS s of warm-up at $FIRST_RATE/s (not measured: the engine's and the" \
   "generator's JIT, every member into the hot copy), then the rates $RATES"
+within() { # whether the step line $LINE keeps checkout p99 <= $1 ms, quote p99 <= $2 ms, the rate
+  echo "$LINE" | awk -v cb="$1" -v qb="$2" '{
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    print (v["checkout_p99_ms"] <= cb && v["quote_p99_ms"] <= qb \
+           && v["achieved"] >= 0.95 * v["target"] && v["failed"] == 0) ? "yes" : "no" }'; }
 BEST=""
 SUSTAINED=""
 COUNTING=""
@@ -256,10 +261,6 @@ while IFS= read -r -u 3 OUT; do
           printf " engine_cpu_ms_per_sale=%.2f cpu_machine=%.2f cpu_steal=%.2f load_average=%s", \
             (v["achieved"] > 0 ? 1000 * e/hz/t / v["achieved"] : 0), m/hz/t, st/hz/t, l }')"
       echo "$LINE $CPU" | tee -a "$WORK/steps.txt"
-      within() { echo "$LINE" | awk -v cb="$1" -v qb="$2" '{
-        for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-        print (v["checkout_p99_ms"] <= cb && v["quote_p99_ms"] <= qb \
-               && v["achieved"] >= 0.95 * v["target"] && v["failed"] == 0) ? "yes" : "no" }'; }
       # Past the bounds, the stepping goes on while the rate is still carried (what this
       # machine does at all); the generator stops where a p99 passes what a customer would wait.
       if [ "$(within "$CHECKOUT_P99_BOUND_MS" "$QUOTE_P99_BOUND_MS")" = "yes" ]; then

@@ -119,8 +119,8 @@ public final class TerminalLoadGenerator {
 
     /** Connects every terminal, runs the schedule, waits for the stragglers, reports. */
     public Future<LoadReport> run() {
-        return runSteps(List.of(options.ratePerSecond()), 0, report -> { })
-                .map(reports -> reports.get(0));
+        return runSteps(List.of(options.ratePerSecond()), 0, rate -> { }, report -> { },
+                report -> true).map(reports -> reports.get(0));
     }
 
     /**
@@ -128,17 +128,9 @@ public final class TerminalLoadGenerator {
      * first after the options' warm-up (sent, not measured), each later one after
      * {@code settleSeconds} at its own rate (sent, not measured: the change of rate settles).
      * A step ends when its last arrival is answered; {@code stepStarted} hears each step's
-     * rate as its measured window begins and {@code stepDone} its report as it ends. One generator
-     * process for every step keeps its own start-up and JIT out of all but the first.
-     */
-    public Future<List<LoadReport>> runSteps(List<Double> rates, int settleSeconds,
-            java.util.function.Consumer<LoadReport> stepDone) {
-        return runSteps(rates, settleSeconds, rate -> { }, stepDone, report -> true);
-    }
-
-    /**
-     * As {@link #runSteps(List, int, java.util.function.Consumer)}, stopping after the first
-     * step whose report {@code goOn} refuses.
+     * rate as its measured window begins and {@code stepDone} its report as it ends; no step
+     * follows one whose report {@code goOn} refuses. One generator process for every step
+     * keeps its own start-up and JIT out of all but the first.
      */
     public Future<List<LoadReport>> runSteps(List<Double> rates, int settleSeconds,
             java.util.function.DoubleConsumer stepStarted,
