@@ -1,5 +1,6 @@
 package io.kassa.loadtests;
 
+import io.kassa.peripherals.PeripheralVertx;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = PeripheralVertx.create();
         long startedNanos = System.nanoTime();
         try {
             if (steps.rates().isEmpty()) {

@@ -171,7 +171,7 @@ public final class Main {
     }
 
     private static int runPosSimulator(PosSimulatorOptions options, PrintStream err) {
-        Vertx vertx = Vertx.builder().build();
+        Vertx vertx = PeripheralVertx.create();
         PosSimulator simulator = PosSimulator.create(vertx, options);
         AtomicBoolean interrupted = new AtomicBoolean();
         Thread hook = new Thread(() -> {

@@ -1,5 +1,6 @@
 package io.kassa.loadtests.chaos;
 
+import io.kassa.peripherals.PeripheralVertx;
 import io.kassa.loadtests.SaleMix;
 import io.kassa.loadtests.TerminalLoadGenerator;
 import io.kassa.peripherals.faults.FaultProxy;
@@ -99,7 +100,7 @@ public final class ChaosRun {
     }
 
     private final Map<String, String> options;
-    private final Vertx vertx = Vertx.vertx();
+    private final Vertx vertx = PeripheralVertx.create();
     private final Map<String, Sale> sales = new ConcurrentHashMap<>();
     private final List<ReconnectingTerminalClient> clients = new ArrayList<>();
     private final List<Catalogue> catalogues = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.kassa.peripherals.gateway;
 
+import io.kassa.peripherals.PeripheralVertx;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public final class GatewaySimulatorCommand {
             err.println("error: " + bad.getMessage());
             return 2;
         }
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = PeripheralVertx.create();
         GatewaySimulator simulator;
         try {
             simulator = GatewaySimulator.start(vertx, options).await(60, TimeUnit.SECONDS);

@@ -125,11 +125,15 @@ public final class KassaEngine implements AutoCloseable {
             log.info("schema '{}' migrated ({} migrations applied)", location.schema(), applied);
 
             KassaMetrics metrics = KassaMetrics.create();
-            VertxOptions vertxOptions = new VertxOptions();
+            // Netty's epoll transport where the platform has it: fewer system calls per frame
+            // and per database or Redis round trip than NIO; NIO elsewhere.
+            VertxOptions vertxOptions = new VertxOptions().setPreferNativeTransport(true);
             NodeCluster cluster = await(NodeCluster.start(
                     metrics.configure(Vertx.builder(), vertxOptions), vertxOptions,
                     resolved.cluster(), resolved.nodeId()), "cluster join");
             Vertx vertx = cluster.vertx();
+            log.info("network transport: {}", vertx.isNativeTransportEnabled() ? "epoll"
+                    : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
             metrics.attach(vertx);
             Pool pool = PgBuilder.pool()
                     .with(new PoolOptions().setMaxSize(resolved.postgresPoolSize()))

@@ -121,7 +121,13 @@ public final class PgSalesLedger implements SalesLedger {
      *     busy waits for the next one, which is how batches form
      */
     public record GroupCommitOptions(int batchMax, int flushesInFlightMax) {
-        public static final GroupCommitOptions DEFAULTS = new GroupCommitOptions(128, 2);
+        /**
+         * One transaction at a time: a sale that arrives while one is committing joins the
+         * next, so the batch grows with the load and PostgreSQL's work per sale (statements,
+         * commit, WAL flush) falls as the rate rises; alone, a sale is written at once
+         * (BENCHMARKS.md, measurement notes, compares one and two in flight).
+         */
+        public static final GroupCommitOptions DEFAULTS = new GroupCommitOptions(128, 1);
     }
 
     @Override

@@ -60,6 +60,10 @@ public final class TerminalServerVerticle extends VerticleBase {
     /** The TLS versions the port accepts; older ones have known weaknesses. */
     static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
 
+    /** How the listening socket and each terminal's socket are set up. */
+    private static final NetServerOptions LISTENING = new NetServerOptions()
+            .setReuseAddress(true).setReusePort(true).setTcpNoDelay(true).setTcpKeepAlive(true);
+
     /** Shared by every channel, instead of one allocator object per channel. */
     private static final RecvByteBufAllocator READ_SIZES = new AdaptiveRecvByteBufAllocator();
 
@@ -104,13 +108,15 @@ public final class TerminalServerVerticle extends VerticleBase {
         EventLoop loop = loopContext.nettyEventLoop();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop, loop)
-                .channelFactory(owner.transport().serverChannelFactory(false))
-                .option(ChannelOption.SO_REUSEADDR, true)
-                // Every instance binds the same port; the kernel balances between them.
-                .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_SIZES)
+                .channelFactory(owner.transport().serverChannelFactory(false));
+        // The socket options as the transport spells them (epoll or NIO). Every instance binds
+        // the same port and the kernel balances between them: SO_REUSEPORT, which Vert.x's NIO
+        // transport does not set, so it is set here when the engine runs on NIO.
+        owner.transport().configure(LISTENING, false, bootstrap);
+        if (!owner.isNativeTransportEnabled()) {
+            bootstrap.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+        }
+        bootstrap.childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_SIZES)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
