@@ -381,11 +381,11 @@ public final class GatewaySimulator {
             case FAIL -> PayKind.FAILED;
         };
         if (status == Status.SUCCESS) {
-            notifyPaid(trade);
+            notifyPaid(trade, plan);
         } else if (status == Status.USER_PAYING && plan.userPasswordMillis() >= 0) {
             vertx.setTimer(Math.max(1, plan.userPasswordMillis()), timer -> {
                 if (store.passwordEntered(trade)) {
-                    notifyPaid(trade);
+                    notifyPaid(trade, plan);
                 }
             });
         }
@@ -426,8 +426,8 @@ public final class GatewaySimulator {
     }
 
     /** Sends the trade's notification, plus duplicates, each after its own delay. */
-    private void notifyPaid(SimulatedTrade trade) {
-        if (!options.notifications() || options.callbackUrl() == null) {
+    private void notifyPaid(SimulatedTrade trade, TradePlan plan) {
+        if (!options.notifications() || options.callbackUrl() == null || !plan.notifies()) {
             return;
         }
         for (int copy = 0; copy <= options.duplicateNotifications(); copy++) {

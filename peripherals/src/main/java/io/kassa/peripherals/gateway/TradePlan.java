@@ -15,9 +15,11 @@ import java.util.Objects;
  *     lost on the way back
  * @param reverseAttemptsNeeded how many reverse (or cancel) calls it takes: the earlier ones
  *     answer "system error, call again"
+ * @param notifies false when the channel sends no notification of the trade by itself (a code
+ *     payment may send none: the query is the primary path), whatever the simulator's knobs
  */
 public record TradePlan(Outcome outcome, long userPasswordMillis, String failureCode,
-        boolean silent, int reverseAttemptsNeeded) {
+        boolean silent, int reverseAttemptsNeeded, boolean notifies) {
 
     /** Most reverse attempts a plan may demand. */
     public static final int REVERSE_ATTEMPTS_MAX = 10;
@@ -44,11 +46,11 @@ public record TradePlan(Outcome outcome, long userPasswordMillis, String failure
     }
 
     public static TradePlan success() {
-        return new TradePlan(Outcome.SUCCESS, 0, null, false, 1);
+        return new TradePlan(Outcome.SUCCESS, 0, null, false, 1, true);
     }
 
     public static TradePlan userPaying(long passwordMillis) {
-        return new TradePlan(Outcome.USER_PAYING, passwordMillis, null, false, 1);
+        return new TradePlan(Outcome.USER_PAYING, passwordMillis, null, false, 1, true);
     }
 
     public static TradePlan userPayingForever() {
@@ -56,20 +58,27 @@ public record TradePlan(Outcome outcome, long userPasswordMillis, String failure
     }
 
     public static TradePlan failure(String code) {
-        return new TradePlan(Outcome.FAIL, 0, code, false, 1);
+        return new TradePlan(Outcome.FAIL, 0, code, false, 1, true);
     }
 
     public static TradePlan systemErrorButPaid() {
-        return new TradePlan(Outcome.SYSTEM_ERROR_BUT_PAID, 0, null, false, 1);
+        return new TradePlan(Outcome.SYSTEM_ERROR_BUT_PAID, 0, null, false, 1, true);
     }
 
     /** This plan, with the pay call never answered. */
     public TradePlan unanswered() {
-        return new TradePlan(outcome, userPasswordMillis, failureCode, true, reverseAttemptsNeeded);
+        return new TradePlan(outcome, userPasswordMillis, failureCode, true, reverseAttemptsNeeded,
+                notifies);
     }
 
     /** This plan, with reverse needing {@code attempts} calls. */
     public TradePlan reverseNeeding(int attempts) {
-        return new TradePlan(outcome, userPasswordMillis, failureCode, silent, attempts);
+        return new TradePlan(outcome, userPasswordMillis, failureCode, silent, attempts, notifies);
+    }
+
+    /** This plan, with no notification sent by the channel on its own. */
+    public TradePlan withoutNotifications() {
+        return new TradePlan(outcome, userPasswordMillis, failureCode, silent,
+                reverseAttemptsNeeded, false);
     }
 }
