@@ -7,8 +7,10 @@
 #   2. measures the floors on them: pgbench on the exact statements of a member checkout's
 #      commit transaction (one per transaction, and 16 per transaction), redis-benchmark on
 #      EVALSHA of the reserve and commit scripts (unpipelined and pipelined);
-#   3. starts the engine against them with 9,999 demo members, warms it up (90 s at the first
-#      rate: minutes of traffic before its JIT settles on two shared cores), and steps the load
+#   3. starts the engine against them with 9,999 demo members, quotes each member once (so the
+#      steps measure regular customers the engine holds, not first visits), warms it up (90 s
+#      at the first rate: minutes of traffic before its JIT settles on two shared cores), and
+#      steps the load
 #      generator's arrival rate in one generator process over the same connections (open model,
 #      latency from the intended start; the realistic mix, 10% of
 #      sales paid by scanned code, 2% refunded) until the checkout p99 passes 25 ms, the quote p99 passes
@@ -42,6 +44,8 @@ WARMUP_SECONDS="${KASSA_BENCH_WARMUP_SECONDS:-90}"
 # Enough members that their coupons and stored value last the whole stepping (each demo member
 # has two coupons and 500 yuan); the demo's member codes have four digits.
 MEMBERS=9999
+# Every member is quoted once before the warm-up, at this rate (25 s for 9,999 members).
+SWEEP_PER_SECOND=400
 TERMINALS=400
 PG_PORT=55432
 REDIS_PORT=56379
@@ -191,7 +195,7 @@ load_steps() {
     ${KASSA_BENCH_LOAD_JAVA_OPTS:-} -jar "$LOAD_JAR" \
     --port "$ENGINE_PORT" --terminals "$TERMINALS" --stores 20 \
     --rates "$RATES" --duration "$STEP_SECONDS" --warmup "$WARMUP_SECONDS" --settle 3 \
-    --stop-above-ms "$SUSTAINED_P99_MS" \
+    --stop-above-ms "$SUSTAINED_P99_MS" --sweep-members "$SWEEP_PER_SECOND" \
     --members "$MEMBERS" --userpaying "$USERPAYING_PERCENT" --demo-secret-seed "$SEED"
 }
 
@@ -217,8 +221,8 @@ start_counting() { # at the first measured step: the warm-up's calls and profile
   PROFILE_BEGIN="$(date +%s)"
 }
 
-echo "== $WARMUP_SECONDS s of warm-up at $FIRST_RATE/s (not measured: the engine's and the" \
-  "generator's JIT, every member into the hot copy), then the rates $RATES"
+echo "== every member quoted once at $SWEEP_PER_SECOND/s, $WARMUP_SECONDS s of warm-up at" \
+  "$FIRST_RATE/s (not measured: the engine's and the generator's JIT), then the rates $RATES"
 within() { # whether the step line $LINE keeps checkout p99 <= $1 ms, quote p99 <= $2 ms, the rate
   echo "$LINE" | awk -v cb="$1" -v qb="$2" '{
     for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -330,9 +334,15 @@ MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
   echo "and the load generator — ran on this one machine, over loopback. Latencies are measured"
   echo "from each sale's intended start (open model, no coordinated omission); the checkout's"
   echo "from when it was sent after its quote's answer. One load generator process steps through"
-  echo "the rates over the same $TERMINALS connections, after $WARMUP_SECONDS s of warm-up at the first rate"
-  echo "(the engine's and its own JIT; members into the hot copy) and 3 s of settling before each"
-  echo "later step; the engine records JFR from its start, so every step carries that overhead."
+  echo "the rates over the same $TERMINALS connections, after quoting every member once (the"
+  echo "steps measure the chain's regular customers, whom the engine holds in its hot copy and"
+  echo "knows by code, not their first visit after a start), $WARMUP_SECONDS s of warm-up at the first"
+  echo "rate (the engine's and its own JIT) and 3 s of settling before each later step; the engine"
+  echo "records JFR from its start, so every step carries that overhead. Each step also reports how"
+  echo "late the generator sent its sales (\`send_lag_p99_ms\`, counted in every latency) and how"
+  echo "late the machine woke a thread that slept 1 ms (\`wakeup_p99_ms\`, \`wakeup_p999_ms\`): a"
+  echo "floor under every latency of the step, since a request and its answer each wait for such a"
+  echo "wake-up."
   echo
   echo "## Floors (same run, same machine)"
   echo
@@ -440,7 +450,9 @@ MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
       1000 * cores / v["engine_cpu_ms_per_sale"] / one
     printf " 1.0× takes at most %.2f ms per sale for the engine, PostgreSQL, Redis and the load", \
       1000 * cores / one
-    printf " together.\n" }'
+    printf " together. In that step a thread asking to sleep 1 ms woke %s ms late at p99 and %s ms", \
+      v["wakeup_p99_ms"], v["wakeup_p999_ms"]
+    printf " at p99.9: no latency of that step can be lower, however fast the engine.\n" }'
   echo
   echo "Each step's line also gives the sales paid by scanned code (\`userpaying_p50_ms\`,"
   echo "\`userpaying_p99_ms\`: they wait for the customer's $PASSWORD_MS ms password and the"

@@ -17,12 +17,16 @@ import org.HdrHistogram.Histogram;
  * @param userPayingSaleMicros sales paid by scanned code, from their intended start
  * @param refundMicros refunds of whole sales, from when each was sent
  * @param paymentPending checkouts answered PAYMENT_PENDING (the outcome is pushed later)
+ * @param sendLagMicros how late the generator sent each sale after its intended start (its
+ *     own lateness, counted in every latency above)
+ * @param wakeupMicros how late this machine woke a thread sleeping 1 ms during the step
+ *     ({@link WakeupProbe}): a floor under every latency of the step
  */
 public record LoadReport(
         double targetRatePerSecond, double achievedSalesPerSecond, long salesCompleted,
         long salesFailed, long paymentPending, Histogram quoteMicros, Histogram checkoutMicros,
         Histogram saleMicros, Histogram userPayingSaleMicros, Histogram refundMicros,
-        Map<SaleMix.Kind, Long> mix,
+        Histogram sendLagMicros, Histogram wakeupMicros, Map<SaleMix.Kind, Long> mix,
         Map<String, Long> errorsByCode) {
 
     public LoadReport {
@@ -42,8 +46,8 @@ public record LoadReport(
                 + " quote_p50_ms=%.2f quote_p99_ms=%.2f checkout_p50_ms=%.2f"
                 + " checkout_p99_ms=%.2f checkout_p999_ms=%.2f sale_p99_ms=%.2f"
                 + " sale_max_ms=%.2f userpaying_p50_ms=%.0f userpaying_p99_ms=%.0f"
-                + " refund_p50_ms=%.2f refund_p99_ms=%.2f"
-                + " pending=%d mix_member_pct=%.0f mix_coupon_pct=%.0f mix_points_pct=%.0f"
+                + " refund_p50_ms=%.2f refund_p99_ms=%.2f send_lag_p99_ms=%.2f"
+                + " wakeup_p99_ms=%.2f wakeup_p999_ms=%.2f pending=%d mix_member_pct=%.0f mix_coupon_pct=%.0f mix_points_pct=%.0f"
                 + " mix_split_pct=%.0f mix_userpaying_pct=%.0f mix_refund_pct=%.1f",
                 targetRatePerSecond, achievedSalesPerSecond,
                 salesCompleted, salesFailed, millis(quoteMicros.getValueAtPercentile(50)),
@@ -55,7 +59,10 @@ public record LoadReport(
                 millis(userPayingSaleMicros.getValueAtPercentile(50)),
                 millis(userPayingSaleMicros.getValueAtPercentile(99)),
                 millis(refundMicros.getValueAtPercentile(50)),
-                millis(refundMicros.getValueAtPercentile(99)), paymentPending,
+                millis(refundMicros.getValueAtPercentile(99)),
+                millis(sendLagMicros.getValueAtPercentile(99)),
+                millis(wakeupMicros.getValueAtPercentile(99)),
+                millis(wakeupMicros.getValueAtPercentile(99.9)), paymentPending,
                 mixPercent(SaleMix.Kind.MEMBER), mixPercent(SaleMix.Kind.COUPON),
                 mixPercent(SaleMix.Kind.POINTS), mixPercent(SaleMix.Kind.SPLIT),
                 mixPercent(SaleMix.Kind.USERPAYING), mixPercent(SaleMix.Kind.REFUND));
@@ -73,6 +80,8 @@ public record LoadReport(
         row(out, "sale (from intended)", saleMicros);
         row(out, "USERPAYING sale", userPayingSaleMicros);
         row(out, "refund (from sent)", refundMicros);
+        row(out, "send lag (generator)", sendLagMicros);
+        row(out, "wake-up after 1 ms", wakeupMicros);
         out.append(String.format(Locale.ROOT, "mix of completed sales: member %.0f%%, coupon"
                 + " %.0f%% (target %d%%), points %.0f%%, split %.0f%%, scanned code %.0f%%,"
                 + " refunded %.1f%%; %d answered PAYMENT_PENDING%n",

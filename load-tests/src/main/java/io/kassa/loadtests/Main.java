@@ -17,14 +17,17 @@ public final class Main {
             usage: kassa-load [--host H] [--port P] [--terminals N] [--stores N] [--rate R]
                               [--duration S] [--warmup S] [--seed N] [--constant]
                               [--members N] [--demo-secret-seed S] [--userpaying P]
-                              [--refunds P] [--rates R1,R2,.. [--settle S] [--stop-above-ms MS]]
+                              [--refunds P] [--rates R1,R2,.. [--settle S] [--stop-above-ms MS]
+                              [--sweep-members R]]
               --rate       target sales per second (quote + checkout), default 100
               --rates      steps of target rates over the same connections, one report line
                            each (after a "step target=R" line as it starts); the warm-up
                            runs before the first, --settle seconds (default 3) before each
                            later one; with --stop-above-ms, no step follows one whose quote
                            or checkout p99 passed it, that fell below 95% of its target, or
-                           that had a failed sale
+                           that had a failed sale; with --sweep-members, every member is
+                           quoted once (R quotes a second) before the warm-up, so the steps
+                           measure members the engine already holds
               --duration   measured seconds after the warm-up, default 30
               --constant   constant inter-arrival gaps instead of Poisson arrivals
               --members    demo members member-0001..N (default 0: anonymous sales)
@@ -63,11 +66,24 @@ public final class Main {
                 return;
             }
             long[] stepStart = {startedNanos, processCpuNanos()};
-            long deadlineSeconds = options.warmupSeconds() + (long) steps.rates().size()
+            long sweepSeconds = steps.memberSweepPerSecond() > 0
+                    ? (long) Math.ceil(options.members() / steps.memberSweepPerSecond()) : 0;
+            long deadlineSeconds = sweepSeconds + options.warmupSeconds()
+                    + (long) steps.rates().size()
                     * (options.durationSeconds() + steps.settleSeconds() + 120L);
-            new TerminalLoadGenerator(vertx, options).runSteps(steps.rates(),
-                            steps.settleSeconds(),
+            TerminalLoadGenerator generator = new TerminalLoadGenerator(vertx, options);
+            if (steps.memberSweepPerSecond() > 0) {
+                generator.sweepMembersFirst(steps.memberSweepPerSecond());
+            }
+            boolean[] swept = {false};
+            generator.runSteps(steps.rates(), steps.settleSeconds(),
                             rate -> {
+                                if (!swept[0] && steps.memberSweepPerSecond() > 0) {
+                                    swept[0] = true;
+                                    System.out.printf(java.util.Locale.ROOT, "sweep: %d of %d"
+                                            + " members quoted before the warm-up%n",
+                                            generator.membersSwept(), options.members());
+                                }
                                 stepStart[0] = System.nanoTime();
                                 stepStart[1] = processCpuNanos();
                                 System.out.printf(java.util.Locale.ROOT, "step target=%.0f%n",
@@ -90,7 +106,8 @@ public final class Main {
     }
 
     /** The steps of a stepped run: none for a run at one rate. */
-    record Steps(List<Double> rates, int settleSeconds, double stopAboveMillis) {
+    record Steps(List<Double> rates, int settleSeconds, double stopAboveMillis,
+            double memberSweepPerSecond) {
 
         /** Whether a step follows the one that reported {@code report}. */
         boolean goOn(LoadReport report) {
@@ -120,13 +137,14 @@ public final class Main {
     }
 
     private static final java.util.Set<String> STEP_ARGUMENTS =
-            java.util.Set.of("--rates", "--settle", "--stop-above-ms");
+            java.util.Set.of("--rates", "--settle", "--stop-above-ms", "--sweep-members");
 
     /** The stepping arguments ({@code --rates}, {@code --settle}, {@code --stop-above-ms}). */
     static Steps parseSteps(String[] args) {
         List<Double> rates = new java.util.ArrayList<>();
         int settle = 3;
         double stopAbove = Double.MAX_VALUE;
+        double sweep = 0;
         try {
             for (int index = 0; index + 1 < args.length; index++) {
                 switch (args[index]) {
@@ -142,6 +160,7 @@ public final class Main {
                     }
                     case "--settle" -> settle = Integer.parseInt(args[++index]);
                     case "--stop-above-ms" -> stopAbove = Double.parseDouble(args[++index]);
+                    case "--sweep-members" -> sweep = Double.parseDouble(args[++index]);
                     default -> { }
                 }
             }
@@ -151,7 +170,10 @@ public final class Main {
         if (settle < 0) {
             throw new IllegalArgumentException("settle must be >= 0");
         }
-        return new Steps(List.copyOf(rates), settle, stopAbove);
+        if (sweep < 0 || sweep > 1_000_000) {
+            throw new IllegalArgumentException("the member sweep's rate must be 0..1000000");
+        }
+        return new Steps(List.copyOf(rates), settle, stopAbove, sweep);
     }
 
     static LoadOptions parse(String[] args) {

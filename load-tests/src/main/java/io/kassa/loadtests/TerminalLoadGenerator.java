@@ -59,6 +59,12 @@ public final class TerminalLoadGenerator {
     private final PaymentCodeScanner scanner;
     /** Numbers the sales of the whole run, so sale ids stay unique across steps. */
     private long sequence;
+    /** Quotes per second of the member sweep before the first step; 0: no sweep. */
+    private double memberSweepPerSecond;
+    /** Members the sweep quoted (answered), once it ran. */
+    private int membersSwept;
+    /** The machine's wake-up lateness while the steps run. */
+    private WakeupProbe wakeupProbe;
 
     /** What one step measures: its own histograms, counts, mix and errors. */
     private static final class Step {
@@ -68,6 +74,9 @@ public final class TerminalLoadGenerator {
         final Histogram checkoutMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
         final Histogram userPayingSaleMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
         final Histogram refundMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
+        final Histogram sendLagMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
+        /** The machine's wake-up lateness over the step, from the probe, at its end. */
+        Histogram wakeupMicros = new Histogram(HISTOGRAM_MICROS_MAX, 3);
         final Map<SaleMix.Kind, Long> mix = new EnumMap<>(SaleMix.Kind.class);
         final Map<String, Long> errors = new HashMap<>();
         long completed;
@@ -84,7 +93,8 @@ public final class TerminalLoadGenerator {
         LoadReport report(double seconds) {
             return new LoadReport(ratePerSecond, completed / Math.max(seconds, 1e-9), completed,
                     failed, paymentPending, quoteMicros, checkoutMicros, saleMicros,
-                    userPayingSaleMicros, refundMicros, mix, errors);
+                    userPayingSaleMicros, refundMicros, sendLagMicros, wakeupMicros, mix,
+                    errors);
         }
     }
 
@@ -118,6 +128,26 @@ public final class TerminalLoadGenerator {
         return new Terminal(store, "L-" + store + "-" + (index / stores + 1));
     }
 
+    /**
+     * Before the first step, quotes every member once at {@code perSecond} over the run's
+     * connections: each member is then in the engine's hot copy and known to it by code, as
+     * the chain's regular customers are in a running engine, instead of some members' first
+     * sale in a step paying for their loading (a cost of the first visit after a start, not
+     * of the steady state the steps measure).
+     */
+    public TerminalLoadGenerator sweepMembersFirst(double perSecond) {
+        if (!(perSecond > 0)) {
+            throw new IllegalArgumentException("the member sweep's rate must be > 0");
+        }
+        this.memberSweepPerSecond = perSecond;
+        return this;
+    }
+
+    /** How many members the sweep quoted; 0 before it ran or without one. */
+    public int membersSwept() {
+        return membersSwept;
+    }
+
     /** Connects every terminal, runs the schedule, waits for the stragglers, reports. */
     public Future<LoadReport> run() {
         return runSteps(List.of(options.ratePerSecond()), 0, rate -> { }, report -> { },
@@ -141,10 +171,12 @@ public final class TerminalLoadGenerator {
             throw new IllegalArgumentException("at least one rate");
         }
         Promise<List<LoadReport>> reports = Promise.promise();
-        vertx.runOnContext(ignored -> connectAll().onFailure(reports::fail)
-                .onSuccess(connected -> runStep(rates, 0, settleSeconds, stepStarted, stepDone,
+        wakeupProbe = WakeupProbe.start();
+        vertx.runOnContext(ignored -> connectAll().compose(connected -> sweepMembers())
+                .onFailure(reports::fail)
+                .onSuccess(swept -> runStep(rates, 0, settleSeconds, stepStarted, stepDone,
                         goOn, new ArrayList<>(), reports)));
-        return reports.future();
+        return reports.future().andThen(done -> wakeupProbe.close());
     }
 
     private void runStep(List<Double> rates, int index, int settleSeconds,
@@ -206,6 +238,41 @@ public final class TerminalLoadGenerator {
             connections.add(client.connect());
         }
         return Future.all(connections).compose(wave -> connectFrom(end));
+    }
+
+    /** The member sweep ({@link #sweepMembersFirst}), if one was asked for. */
+    private Future<Void> sweepMembers() {
+        int members = options.members();
+        if (memberSweepPerSecond <= 0 || members == 0) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> swept = Promise.promise();
+        long startNanos = System.nanoTime();
+        double gapNanos = 1_000_000_000.0 / memberSweepPerSecond;
+        int[] next = {1};
+        int[] outstanding = {0};
+        vertx.setPeriodic(1, timer -> {
+            long due = 1 + (long) ((System.nanoTime() - startNanos) / gapNanos);
+            while (next[0] <= members && next[0] <= due) {
+                int number = next[0]++;
+                int terminal = number % clients.size();
+                outstanding[0]++;
+                clients.get(terminal).quote(QuoteRequest.newBuilder().setCurrency("CNY")
+                                .addAllLines(catalogues.get(terminal).nextBasket())
+                                .setMemberCode(SaleMix.memberCode(number)).build())
+                        .onComplete(answer -> {
+                            outstanding[0]--;
+                            if (answer.succeeded()) {
+                                membersSwept++;
+                            }
+                        });
+            }
+            if (next[0] > members && outstanding[0] == 0) {
+                vertx.cancelTimer(timer);
+                swept.complete();
+            }
+        });
+        return swept.future();
     }
 
     /** One step's schedule; {@code measuring} runs as its measured window begins. */
@@ -270,6 +337,7 @@ public final class TerminalLoadGenerator {
             long now = System.nanoTime();
             if (!announced && now >= warmupEndNanos) {
                 announced = true;
+                wakeupProbe.interval(); // the probe's window starts with the measured one
                 measuring.run();
             }
             while (nextArrivalNanos <= now && nextArrivalNanos < endNanos) {
@@ -299,6 +367,7 @@ public final class TerminalLoadGenerator {
             long tailNanos = step.lastPlainAnswerNanos == 0 ? 0
                     : Math.max(0, step.lastPlainAnswerNanos - endNanos);
             double seconds = (endNanos + tailNanos - windowStart) / 1e9;
+            step.wakeupMicros = wakeupProbe.interval();
             report.complete(step.report(seconds));
         }
     }
@@ -314,6 +383,9 @@ public final class TerminalLoadGenerator {
             membersInSale.add(draw.memberCode());
         }
         step.outstanding++;
+        if (measured) {
+            step.sendLagMicros.recordValue(micros(intendedNanos));
+        }
         client.quote(QuoteRequest.newBuilder().setCurrency("CNY").addAllLines(basket)
                         .setMemberCode(draw.memberCode()).setPointsWish(draw.pointsWish())
                         .build())

@@ -37,10 +37,13 @@ class TerminalLoadGeneratorSmokeTest {
                 // Two steps over the same connections, as the benchmark steps its rate: each
                 // step reports its own sales.
                 List<Double> started = new ArrayList<>();
-                List<LoadReport> reports = new TerminalLoadGenerator(vertx, options,
-                        kassa::secret).runSteps(List.of(25.0, 40.0), 1, started::add,
-                                stepReport -> { }, stepReport -> true)
+                // Every member quoted once first, as the benchmark does.
+                TerminalLoadGenerator generator = new TerminalLoadGenerator(vertx, options,
+                        kassa::secret).sweepMembersFirst(200);
+                List<LoadReport> reports = generator.runSteps(List.of(25.0, 40.0), 1,
+                                started::add, stepReport -> { }, stepReport -> true)
                         .await(120, TimeUnit.SECONDS);
+                assertThat(generator.membersSwept()).isEqualTo(options.members());
                 assertThat(started).containsExactly(25.0, 40.0);
                 assertThat(reports).hasSize(2);
                 LoadReport report = reports.get(0);
@@ -69,7 +72,11 @@ class TerminalLoadGeneratorSmokeTest {
                 assertThat(report.refundMicros().getTotalCount())
                         .isEqualTo(report.mix().get(SaleMix.Kind.REFUND));
                 assertThat(report.keyValues()).contains("failed=0", "userpaying_p99_ms=",
-                        "refund_p99_ms=");
+                        "refund_p99_ms=", "send_lag_p99_ms=", "wakeup_p99_ms=");
+                // Every measured sale was sent once, and the probe woke about every ms.
+                assertThat(report.sendLagMicros().getTotalCount())
+                        .isEqualTo(report.quoteMicros().getTotalCount());
+                assertThat(report.wakeupMicros().getTotalCount()).isGreaterThan(500);
                 assertThat(kassa.count("select count(*) from sale_refund"
                         + " where state = 'COMMITTED'")).isGreaterThanOrEqualTo(
                                 report.mix().get(SaleMix.Kind.REFUND));
