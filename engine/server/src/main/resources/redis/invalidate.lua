@@ -6,10 +6,10 @@
 -- Refused while a sale of the member is in flight (points, stored value or a coupon held):
 -- dropping the balances would lose the holds. The outbox relay retries the row a moment later.
 --
--- KEYS[1..4] balance, lots, lot, coupons (as for reserve.lua)
+-- KEYS[1..4] balance, lots, lot, coupons (as for reserve.lua); KEYS[5] coupon terms
 -- Replies: {"INVALIDATED"} | {"NOT_LOADED"} | {"BUSY"}
 
-local bal, lots, lot, cpn = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local bal, lots, lot, cpn, cpi = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 if redis.call('HEXISTS', bal, 'gen') == 0 then
   return {'NOT_LOADED'}
 end
@@ -23,5 +23,5 @@ for _, state in ipairs(states) do
     return {'BUSY'}
   end
 end
-redis.call('DEL', bal, lots, lot, cpn)
+redis.call('DEL', bal, lots, lot, cpn, cpi)
 return {'INVALIDATED'}

@@ -75,7 +75,7 @@ public final class CheckoutAssembly {
         PgMemberDirectory directory = new PgMemberDirectory(pool);
         this.hotCopy = new HotCopy(balances, directory, new PgGenerationFence(pool));
         this.outbox = new PgOutbox(vertx, pool);
-        this.relay = new OutboxRelay(outbox, balances);
+        this.relay = new OutboxRelay(outbox, balances, hotCopy);
         this.checkout = new CheckoutService(rules, ledger, hotCopy, directory, balances, outbox,
                 clock);
         checkout.instrument(metrics);

@@ -71,8 +71,7 @@ public final class CheckoutService {
     private final Outbox outbox;
     private final Clock clock;
     private final TimeOrderedIds orderIds;
-    /** What a sale's first quote read of its member, for its later quotes and checkout. */
-    private final QuotedMembers quotedMembers = new QuotedMembers();
+    /** Which member a code named when this node last asked PostgreSQL. */
     private final MemberIdHints memberIdHints = new MemberIdHints();
     private volatile CheckoutMetrics metrics = CheckoutMetrics.NONE;
     private volatile PaymentSetup payments;
@@ -110,8 +109,7 @@ public final class CheckoutService {
     public Future<Decision<Quote>> quote(QuoteCommand command) {
         long startedNanos = System.nanoTime();
         ZonedDateTime at = storeTime(command.storeId());
-        return memberContext(command.memberCode(), at, Optional.empty(),
-                        MemberRead.QUOTE, command.storeId())
+        return memberContext(command.memberCode(), at, Optional.empty(), MemberRead.HOT)
                 .map(member -> member.then(context -> QuoteEngine.quote(rules.get(),
                         new QuoteRequest(command.storeId(), at, command.lines(),
                                 context.map(MemberContext::snapshot),
@@ -157,8 +155,8 @@ public final class CheckoutService {
         long startedNanos = System.nanoTime();
         ZonedDateTime at = storeTime(command.key().storeId());
         String holdId = HoldIds.of(command.key());
-        return memberContext(command.memberCode(), at, Optional.of(holdId),
-                MemberRead.CHECKOUT, command.key().storeId()).compose(member -> {
+        return memberContext(command.memberCode(), at, Optional.of(holdId), MemberRead.HOT)
+                .compose(member -> {
             if (member instanceof Decision.Rejected<Optional<MemberContext>> rejected) {
                 return rejectedUnlessRecorded(command,
                         new CheckoutOutcome.Rejected(rejected.rejection()));
@@ -190,12 +188,8 @@ public final class CheckoutService {
             return reserveAndThen(command, context.get(), sale, orderId, fingerprint, holdId,
                     effects -> record(command, sale, orderId, fingerprint,
                             Optional.of(effects), command.tenderReferences()));
-        }).andThen(result -> {
-            // The member's profile moves on with a sale: a view a concurrent quote kept goes.
-            command.memberCode().ifPresent(code -> quotedMembers.drop(command.key().storeId(),
-                    code));
-            metrics.checkoutFinished(command.key(), result, System.nanoTime() - startedNanos);
-        });
+        }).andThen(result -> metrics.checkoutFinished(command.key(), result,
+                System.nanoTime() - startedNanos));
     }
 
     /**
@@ -279,8 +273,8 @@ public final class CheckoutService {
         return ledger.record(record).compose(result -> {
             if (result instanceof RecordResult.Recorded recorded) {
                 member.ifPresent(effects -> commitHold(effects, recorded.outboxId(),
-                        new MemberBalances.HoldEntry(effects.memberId(), effects.holdId(),
-                                command.key())));
+                        recorded.profile(), new MemberBalances.HoldEntry(effects.memberId(),
+                                effects.holdId(), command.key())));
                 return Future.succeededFuture(
                         new CheckoutOutcome.Committed(recorded.sale(), false));
             }
@@ -302,12 +296,13 @@ public final class CheckoutService {
      * already holds the sale, and the outbox relay redoes this if it does not happen.
      */
     private void commitHold(MemberEffects effects, Optional<Long> outboxId,
-            MemberBalances.HoldEntry entry) {
-        // The index entry goes with the commit (one round trip): the sale is in PostgreSQL,
-        // so should this commit not happen, the outbox relay finishes the hold.
+            Optional<ProfileUpdate> profile, MemberBalances.HoldEntry entry) {
+        // The index entry and the member's new profile go with the commit (one round trip):
+        // the sale is in PostgreSQL, so should this commit not happen, the outbox relay
+        // finishes the hold and puts PostgreSQL's profile in place.
         balances.commitAndUnindex(new HoldCommit(effects.memberId(), effects.holdId(),
                         effects.today(), effects.restartExpiryOn(),
-                        effects.earnedLot().map(List::of).orElse(List.of())), entry)
+                        effects.earnedLot().map(List::of).orElse(List.of()), profile), entry)
                 .onSuccess(result -> {
                     if (result == FinishResult.CONFLICT) {
                         log.error("hold {} was released although its sale committed",
@@ -539,10 +534,10 @@ public final class CheckoutService {
     }
 
     /**
-     * Where a member read comes from: a quote keeps what it read from PostgreSQL for its sale
-     * ({@link QuotedMembers}), the sale's checkout takes it; anything else reads afresh.
+     * Where a member's profile and coupons come from: the hot copy, read under the id this
+     * node last saw for the code (quotes and checkouts), or PostgreSQL (a fresh read).
      */
-    enum MemberRead { FRESH, QUOTE, CHECKOUT }
+    enum MemberRead { HOT, FRESH }
 
     /**
      * The member of a quote or checkout, or none, read afresh from PostgreSQL. On a checkout
@@ -551,54 +546,84 @@ public final class CheckoutService {
      */
     Future<Decision<Optional<MemberContext>>> memberContext(
             Optional<String> memberCode, ZonedDateTime at, Optional<String> holdId) {
-        return memberContext(memberCode, at, holdId, MemberRead.FRESH, "");
+        return memberContext(memberCode, at, holdId, MemberRead.FRESH);
     }
 
+    /**
+     * A quote or a checkout reads its member from the hot copy alone (one Redis round trip)
+     * when this node knows the code's member id and the hot copy holds the member's profile,
+     * answering to that code (ADR 0014). Otherwise PostgreSQL names the member and gives the
+     * profile and coupons, and the hot copy the balances.
+     */
     private Future<Decision<Optional<MemberContext>>> memberContext(
             Optional<String> memberCode, ZonedDateTime at, Optional<String> holdId,
-            MemberRead read, String storeId) {
+            MemberRead read) {
         if (memberCode.isEmpty()) {
             return Future.succeededFuture(Decision.accept(Optional.empty()));
         }
         String code = memberCode.get();
-        Optional<MemberDirectory.MemberWithCoupons> kept = switch (read) {
-            case QUOTE -> quotedMembers.peek(storeId, code);
-            case CHECKOUT -> quotedMembers.take(storeId, code);
-            case FRESH -> Optional.empty();
-        };
-        // A quote that reads its member from PostgreSQL reads the hot copy at the same time
-        // when this node has seen the code before (MemberIdHints): PostgreSQL's answer decides.
-        Optional<String> hinted = kept.isEmpty() && holdId.isEmpty()
-                ? memberIdHints.memberId(code) : Optional.empty();
-        Future<MemberBalances.HotMember> early = hinted.map(hotCopy::member).orElse(null);
-        Future<Optional<MemberDirectory.MemberWithCoupons>> member = kept.isPresent()
-                ? Future.succeededFuture(kept)
-                : directory.findWithCoupons(code, at.toInstant()).andThen(found -> {
-                    if (found.succeeded() && found.result().isPresent()) {
-                        memberIdHints.learn(code, found.result().get().profile().memberId());
-                        if (read == MemberRead.QUOTE) {
-                            quotedMembers.keep(storeId, code, found.result().get());
-                        }
-                    }
-                });
-        return member.compose(found -> {
+        Optional<String> hinted = read == MemberRead.HOT ? memberIdHints.memberId(code)
+                : Optional.empty();
+        if (hinted.isEmpty()) {
+            return fromPostgres(code, at, holdId);
+        }
+        return hotMember(hinted.get(), holdId).compose(hot -> {
+            Optional<MemberBalances.HotProfile> profile = hot.member().profile();
+            if (profile.isEmpty()) {
+                // Loaded by an engine that kept no profile: dropped while nothing of the
+                // member is held, so that its next use loads it with one.
+                hotCopy.dropUnlessHeld(hinted.get());
+                return fromPostgres(code, at, holdId);
+            }
+            if (!profile.get().answersTo(code)) {
+                return fromPostgres(code, at, holdId);
+            }
+            return Future.succeededFuture(Decision.accept(Optional.of(context(
+                    profile.get().profile(), hot.member(), hot.hold(),
+                    couponsUsableAt(profile.get().coupons(), at.toInstant())))));
+        });
+    }
+
+    /** PostgreSQL names the member and gives the profile and coupons; the hot copy balances. */
+    private Future<Decision<Optional<MemberContext>>> fromPostgres(String code,
+            ZonedDateTime at, Optional<String> holdId) {
+        return directory.findWithCoupons(code, at.toInstant()).compose(found -> {
             if (found.isEmpty()) {
                 return Future.succeededFuture(Decision.reject(RejectionCode.UNKNOWN_MEMBER,
                         "no member has the code or phone number presented"));
             }
             MemberProfile profile = found.get().profile();
-            String memberId = profile.memberId();
-            if (holdId.isEmpty()) {
-                Future<MemberBalances.HotMember> hot = hinted.filter(memberId::equals)
-                        .isPresent() ? early : hotCopy.member(memberId);
-                return hot.map(balances -> Decision.accept(Optional.of(
-                        context(profile, balances, Optional.empty(), found.get().coupons()))));
-            }
-            // The balances and the first attempt's hold in one read (one round trip).
-            return hotCopy.memberWithHold(memberId, holdId.get()).map(hot ->
-                    Decision.accept(Optional.of(context(profile, hot.member(), hot.hold(),
+            memberIdHints.learn(code, profile.memberId());
+            return hotMember(profile.memberId(), holdId).map(hot -> Decision.accept(
+                    Optional.of(context(profile, hot.member(), hot.hold(),
                             found.get().coupons()))));
         });
+    }
+
+    /** The member's hot state, with a checkout's hold (one round trip) when it names one. */
+    private Future<MemberBalances.HotMemberAndHold> hotMember(String memberId,
+            Optional<String> holdId) {
+        return holdId.isEmpty()
+                ? hotCopy.member(memberId).map(member ->
+                        new MemberBalances.HotMemberAndHold(member, Optional.empty()))
+                : hotCopy.memberWithHold(memberId, holdId.get());
+    }
+
+    /**
+     * The coupons of the hot copy that PostgreSQL would answer at {@code at}: valid until
+     * after it, the ones expiring first first (their states are judged with the balances).
+     */
+    static List<MemberDirectory.CouponRecord> couponsUsableAt(
+            List<MemberDirectory.CouponRecord> coupons, java.time.Instant at) {
+        List<MemberDirectory.CouponRecord> usable = new ArrayList<>(coupons.size());
+        for (MemberDirectory.CouponRecord coupon : coupons) {
+            if (coupon.validUntil().isAfter(at)) {
+                usable.add(coupon);
+            }
+        }
+        usable.sort(java.util.Comparator.comparing(MemberDirectory.CouponRecord::validUntil)
+                .thenComparing(MemberDirectory.CouponRecord::couponId));
+        return usable;
     }
 
     private MemberContext context(MemberProfile profile, MemberBalances.HotMember hot,

@@ -119,6 +119,26 @@ public final class HotCopy {
     }
 
     /**
+     * Puts the member's profile as PostgreSQL holds it now into the hot copy (after a refund,
+     * or an outbox row redone without the sale's own profile): a newer version than any the
+     * hot copy may hold, so it never puts an older one back.
+     */
+    public Future<Void> refreshProfile(String memberId) {
+        return directory.profile(memberId).compose(profile -> profile
+                .map(balances::applyProfile).orElseGet(Future::succeededFuture));
+    }
+
+    /**
+     * Drops a member's hot copy unless a sale of the member holds something in it (then it is
+     * left as it is); the next use loads the member afresh. Answers nothing: a drop that does
+     * not happen now happens at a later use.
+     */
+    public void dropUnlessHeld(String memberId) {
+        balances.invalidate(memberId).onFailure(error -> log.debug(
+                "member {} not dropped from the hot copy", memberId, error));
+    }
+
+    /**
      * Places a hold in the current generation, loading the member once if the hot copy does
      * not have it (or has it from a lost generation). The caller indexes the hold first.
      */

@@ -176,35 +176,92 @@ public interface MemberBalances {
         }
     }
 
-    /** What a sale's commit adds to the member once its hold is final. */
+    /**
+     * What a sale's commit adds to the member once its hold is final, and the member's profile
+     * as the sale's transaction left it, when the ledger gave it.
+     */
     record HoldCommit(
             String memberId, String holdId, LocalDate today, Optional<LocalDate> restartExpiryOn,
-            List<PointsLot> earnedLots) {
+            List<PointsLot> earnedLots, Optional<ProfileUpdate> profile) {
 
         public HoldCommit {
             earnedLots = List.copyOf(earnedLots);
+            Objects.requireNonNull(profile, "profile");
+        }
+
+        /** A commit that leaves the profile to {@link MemberBalances#applyProfile}. */
+        public HoldCommit(String memberId, String holdId, LocalDate today,
+                Optional<LocalDate> restartExpiryOn, List<PointsLot> earnedLots) {
+            this(memberId, holdId, today, restartExpiryOn, earnedLots, Optional.empty());
         }
     }
 
-    /** A member's balances as PostgreSQL holds them, to load into the hot copy. */
+    /**
+     * Puts a member's profile as PostgreSQL committed it into the hot copy, unless the hot
+     * copy holds that version or a newer one, or does not hold the member.
+     */
+    default Future<Void> applyProfile(ProfileUpdate update) {
+        return Future.failedFuture(new UnsupportedOperationException("applyProfile"));
+    }
+
+    /** A member's balances and profile as PostgreSQL holds them, to load into the hot copy. */
     record MemberRecord(
             String memberId, long storedValueFen, List<PointsLot> lots,
-            Map<String, String> couponStates) {
+            Map<String, String> couponStates, Optional<HotProfile> profile) {
 
         public MemberRecord {
             lots = List.copyOf(lots);
             couponStates = Map.copyOf(couponStates);
+            Objects.requireNonNull(profile, "profile");
+        }
+
+        /** Balances alone: the hot copy holds no profile, readers take it from PostgreSQL. */
+        public MemberRecord(String memberId, long storedValueFen, List<PointsLot> lots,
+                Map<String, String> couponStates) {
+            this(memberId, storedValueFen, lots, couponStates, Optional.empty());
         }
     }
 
-    /** The hot copy of a member: available balances and what is held for sales in flight. */
+    /**
+     * What the hot copy keeps of a member besides balances, so that a quote or a checkout
+     * reads nothing from PostgreSQL: the profile (identity, tier, lifetime points, orders),
+     * the version PostgreSQL gave it, and the terms of every coupon the member was issued
+     * (templates, validity, own amounts; their states live with the balances).
+     */
+    record HotProfile(MemberProfile profile, int tierRank, long version,
+            List<MemberDirectory.CouponRecord> coupons) {
+
+        public HotProfile {
+            Objects.requireNonNull(profile, "profile");
+            coupons = List.copyOf(coupons);
+        }
+
+        /** Whether the member presents themselves with {@code codeOrPhone}. */
+        public boolean answersTo(String codeOrPhone) {
+            return codeOrPhone.equals(profile.memberCode())
+                    || profile.phone().map(codeOrPhone::equals).orElse(false);
+        }
+    }
+
+    /**
+     * The hot copy of a member: available balances and what is held for sales in flight, and
+     * the profile when the member was loaded with one.
+     */
     record HotMember(
             String generation, long storedValueFen, long storedValueHeldFen, long pointsHeld,
-            List<PointsLot> lots, Map<String, String> couponStates) {
+            List<PointsLot> lots, Map<String, String> couponStates,
+            Optional<HotProfile> profile) {
 
         public HotMember {
             lots = List.copyOf(lots);
             couponStates = Map.copyOf(couponStates);
+            Objects.requireNonNull(profile, "profile");
+        }
+
+        public HotMember(String generation, long storedValueFen, long storedValueHeldFen,
+                long pointsHeld, List<PointsLot> lots, Map<String, String> couponStates) {
+            this(generation, storedValueFen, storedValueHeldFen, pointsHeld, lots, couponStates,
+                    Optional.empty());
         }
 
         /** Points spendable on {@code date}: live lots, holds already taken out. */

@@ -20,8 +20,14 @@ public interface MemberDirectory {
         }
     }
 
-    /** A member's balances as the source of truth holds them, to (re)load the hot copy. */
+    /**
+     * A member's balances, profile and coupons as the source of truth holds them, read at one
+     * instant, to (re)load the hot copy.
+     */
     Future<MemberBalances.MemberRecord> balances(String memberId);
+
+    /** A member's profile as PostgreSQL holds it now, with its version; empty if unknown. */
+    Future<Optional<ProfileUpdate>> profile(String memberId);
 
     /** Member ids in order, after {@code afterMemberId} ("" for the first page). */
     Future<List<String>> memberIds(String afterMemberId, int limit);

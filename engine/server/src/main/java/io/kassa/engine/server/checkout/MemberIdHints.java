@@ -4,11 +4,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which member a code or phone number named when this node last read it from PostgreSQL: a
- * hint, never an answer. A quote that must read its member from PostgreSQL reads the member's
- * hot copy at the same time under the hinted id, so the two round trips overlap instead of
- * following each other; PostgreSQL's answer decides, and when it names another member (a phone
- * number passed to someone else) the hot copy is read again under the right id.
+ * Which member a code or phone number named when PostgreSQL last answered it on this node: a
+ * hint, never an answer. A quote or checkout whose code has a hint reads the hot copy under the
+ * hinted id, and uses what it finds only when that member answers to the code (its member code
+ * or phone, kept in the hot copy's profile); otherwise PostgreSQL names the member again
+ * (ADR 0014).
  *
  * <p>Bounded: past {@link #MAX_HINTS} the hints are forgotten all at once and relearnt from
  * the next reads (a few megabytes at most). Thread-safe: quotes arrive on every event loop.

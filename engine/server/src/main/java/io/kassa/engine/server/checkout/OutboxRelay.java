@@ -31,10 +31,13 @@ public final class OutboxRelay {
 
     private final Outbox outbox;
     private final MemberBalances balances;
+    private final HotCopy hotCopy;
 
-    public OutboxRelay(Outbox outbox, MemberBalances balances) {
+    /** {@code hotCopy} puts PostgreSQL's profile in place after a sale or refund is redone. */
+    public OutboxRelay(Outbox outbox, MemberBalances balances, HotCopy hotCopy) {
         this.outbox = outbox;
         this.balances = balances;
+        this.hotCopy = hotCopy;
     }
 
     /** Applies one batch of pending rows; completes with how many were applied. */
@@ -94,7 +97,8 @@ public final class OutboxRelay {
                                 + row.memberId() + " has a sale in flight; reload retried"))
                         : Future.succeededFuture(row.outboxId()));
             case KIND_COMMIT_REFUND:
-                return SaleRefunds.applyCommitted(balances, row);
+                return SaleRefunds.applyCommitted(balances, row).compose(outboxId ->
+                        hotCopy.refreshProfile(row.memberId()).map(outboxId));
             default:
                 return Future.failedFuture(new IllegalStateException(
                         "outbox row " + row.outboxId() + " has unknown kind " + row.kind()));
@@ -110,7 +114,8 @@ public final class OutboxRelay {
                 log.error("hold {} of member {} was released but its sale committed",
                         row.holdId(), row.memberId());
             }
-            return Future.succeededFuture(row.outboxId());
+            // The row does not carry the sale's profile: PostgreSQL's, at least as new, goes in.
+            return hotCopy.refreshProfile(row.memberId()).map(row.outboxId());
         });
     }
 

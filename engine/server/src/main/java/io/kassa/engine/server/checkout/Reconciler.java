@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Compares the hot copy with PostgreSQL, member by member — stored value, every points lot
- * (points left and expiry), every coupon's state — and reports each difference. A member with
+ * (points left and expiry), every coupon's state, and the profile (identity, tier, lifetime
+ * points, orders, last order) when the hot copy holds one — and reports each difference. A member with
  * a hold in flight is compared as PostgreSQL will be once the hold ends: held amounts count as
  * still the member's. A member the hot copy has not loaded has nothing to differ.
  */
@@ -113,7 +114,33 @@ public final class Reconciler {
                         coupon.getValue()));
             }
         }
+        hot.profile().ifPresent(hotProfile -> durable.profile().ifPresent(durableProfile ->
+                compareProfiles(member, hotProfile, durableProfile, differences)));
         return differences;
+    }
+
+    private static void compareProfiles(String member, MemberBalances.HotProfile hot,
+            MemberBalances.HotProfile durable, List<Difference> differences) {
+        MemberProfile h = hot.profile();
+        MemberProfile d = durable.profile();
+        differ(member, "member code", h.memberCode(), d.memberCode(), differences);
+        differ(member, "phone", h.phone(), d.phone(), differences);
+        differ(member, "tier", h.tierName() + "/" + hot.tierRank(),
+                d.tierName() + "/" + durable.tierRank(), differences);
+        differ(member, "lifetime points", h.lifetimeEarnedPoints(), d.lifetimeEarnedPoints(),
+                differences);
+        differ(member, "completed orders", h.completedOrders(), d.completedOrders(),
+                differences);
+        differ(member, "last order", h.lastOrderOn(), d.lastOrderOn(), differences);
+        differ(member, "birth month", h.birthMonth(), d.birthMonth(), differences);
+    }
+
+    private static void differ(String member, String what, Object hot, Object durable,
+            List<Difference> differences) {
+        if (!hot.equals(durable)) {
+            differences.add(new Difference(member, "profile " + what, hot.toString(),
+                    durable.toString()));
+        }
     }
 
     private static String describe(PointsLot lot) {

@@ -428,13 +428,15 @@ public final class SaleRefunds {
     /** After the commit: the hot copy (not awaited), then the channels (awaited, bounded). */
     private Future<SaleRefundOutcome> afterCommit(RefundRecord record, Optional<Long> outboxId) {
         record.member().ifPresent(member -> refundBalances.commitRefund(commitOf(member))
-                .onSuccess(result -> {
+                .compose(result -> {
                     if (result == MemberBalances.FinishResult.CONFLICT) {
                         log.error("refund hold {} was released although the refund committed",
                                 member.holdId());
                     }
-                    outboxId.ifPresent(outbox::markApplied);
+                    // The refund took lifetime points back: the hot copy's profile follows.
+                    return hotCopy.refreshProfile(member.memberId()).map(result);
                 })
+                .onSuccess(result -> outboxId.ifPresent(outbox::markApplied))
                 .onFailure(error -> log.warn("refund {} not applied to the hot copy yet; the"
                         + " outbox relay will", record.refundUuid(), error)));
         if (record.channelRefunds().isEmpty()) {

@@ -105,10 +105,13 @@ public interface SalesLedger {
         /**
          * @param outboxId the outbox row carrying the member's effects to the hot copy, when the
          *     sale has a member
+         * @param profile the member's profile as the sale's transaction left it, when the sale
+         *     has a member and the ledger answers it
          */
-        record Recorded(CommittedSale sale, Optional<Long> outboxId) implements RecordResult {
+        record Recorded(CommittedSale sale, Optional<Long> outboxId,
+                Optional<ProfileUpdate> profile) implements RecordResult {
             public Recorded(CommittedSale sale) {
-                this(sale, Optional.empty());
+                this(sale, Optional.empty(), Optional.empty());
             }
         }
 

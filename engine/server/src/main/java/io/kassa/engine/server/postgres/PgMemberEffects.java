@@ -3,6 +3,7 @@ package io.kassa.engine.server.postgres;
 import io.kassa.engine.core.points.LotDraw;
 import io.kassa.engine.core.points.PointsLot;
 import io.kassa.engine.server.checkout.OutboxRelay;
+import io.kassa.engine.server.checkout.ProfileUpdate;
 import io.kassa.engine.server.checkout.SalesLedger.MemberEffects;
 import io.kassa.engine.server.checkout.SalesLedger.SaleRecord;
 import io.vertx.core.Future;
@@ -76,7 +77,9 @@ final class PgMemberEffects {
                    tier_rank = greatest(m.tier_rank, d.tier_rank)
               from unnest($1::text[], $2::int8[], $3::int4[], $4::date[], $5::text[],
                    $6::int2[]) as d(member_id, earned, orders, last_order_on, tier, tier_rank)
-             where m.member_id = d.member_id""";
+             where m.member_id = d.member_id
+            returning m.member_id, m.profile_version, m.tier, m.tier_rank,
+                      m.lifetime_earned_points, m.completed_orders, m.last_order_on""";
 
     private static final String INSERT_OUTBOX = """
             insert into outbox (kind, member_id, hold_id, payload)
@@ -87,20 +90,29 @@ final class PgMemberEffects {
     }
 
     /**
-     * Writes the effects of {@code sales} (all with a member, all just inserted).
-     *
-     * @return the outbox id written for each hold id
+     * What the effects' writes answer: the outbox row written for each hold id, and each
+     * member's profile as the transaction left it (for the hot copy, ADR 0014).
      */
-    static Future<Map<String, Long>> write(SqlConnection connection, List<SaleRecord> sales) {
+    record Written(Map<String, Long> outboxIds, Map<String, ProfileUpdate> profiles) {
+        static final Written NONE = new Written(Map.of(), Map.of());
+    }
+
+    /** Writes the effects of {@code sales} (all with a member, all just inserted). */
+    static Future<Written> write(SqlConnection connection, List<SaleRecord> sales) {
         if (sales.isEmpty()) {
-            return Future.succeededFuture(Map.of());
+            return Future.succeededFuture(Written.NONE);
         }
+        Future<Map<String, ProfileUpdate>>[] profiles = new Future[1];
         return drawLots(connection, sales)
                 .compose(done -> restartExpiries(connection, sales))
-                .compose(done -> Future.all(insertEarnedLots(connection, sales),
-                        spendStoredValue(connection, sales), redeemCoupons(connection, sales),
-                        updateMembers(connection, sales)))
-                .compose(done -> insertOutbox(connection, sales));
+                .compose(done -> {
+                    profiles[0] = updateMembers(connection, sales);
+                    return Future.all(insertEarnedLots(connection, sales),
+                            spendStoredValue(connection, sales), redeemCoupons(connection, sales),
+                            profiles[0]);
+                })
+                .compose(done -> insertOutbox(connection, sales))
+                .map(outboxIds -> new Written(outboxIds, profiles[0].result()));
     }
 
     private static Future<Void> drawLots(SqlConnection connection, List<SaleRecord> sales) {
@@ -243,7 +255,7 @@ final class PgMemberEffects {
                                 + " coupons: a coupon is no longer available")));
     }
 
-    private static Future<Void> updateMembers(SqlConnection connection,
+    private static Future<Map<String, ProfileUpdate>> updateMembers(SqlConnection connection,
             List<SaleRecord> sales) {
         Map<String, MemberTotals> perMember = new LinkedHashMap<>();
         for (SaleRecord sale : sales) {
@@ -263,10 +275,18 @@ final class PgMemberEffects {
                 .addArrayOfString(totals.stream().map(MemberTotals::tier).toArray(String[]::new))
                 .addArrayOfShort(totals.stream().map(t -> (short) t.tierRank())
                         .toArray(Short[]::new)))
-                .compose(updated -> updated.rowCount() == perMember.size()
-                        ? Future.succeededFuture()
-                        : Future.failedFuture(new IllegalStateException("a member of the"
-                                + " batch does not exist in PostgreSQL")));
+                .compose(updated -> {
+                    if (updated.rowCount() != perMember.size()) {
+                        return Future.failedFuture(new IllegalStateException("a member of the"
+                                + " batch does not exist in PostgreSQL"));
+                    }
+                    Map<String, ProfileUpdate> profiles = new HashMap<>();
+                    for (Row row : updated) {
+                        ProfileUpdate profile = PgMemberDirectory.profileUpdate(row);
+                        profiles.put(profile.memberId(), profile);
+                    }
+                    return Future.succeededFuture(profiles);
+                });
     }
 
     private static Future<Map<String, Long>> insertOutbox(SqlConnection connection,

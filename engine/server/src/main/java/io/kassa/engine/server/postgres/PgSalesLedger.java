@@ -8,6 +8,7 @@ import io.kassa.engine.server.checkout.TimeOrderedIds;
 import io.kassa.engine.server.checkout.SaleKey;
 import io.kassa.engine.server.checkout.HotCopyLostException;
 import io.kassa.engine.server.checkout.SalesLedger;
+import io.kassa.engine.server.checkout.ProfileUpdate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -153,7 +154,7 @@ public final class PgSalesLedger implements SalesLedger {
                     // The details and the member effects depend on the order rows only, not
                     // on each other: both go out at once, pipelined on the connection.
                     Future<Void> details = insertDetails(connection, fresh);
-                    Future<Map<String, Long>> effects =
+                    Future<PgMemberEffects.Written> effects =
                             PgMemberEffects.write(connection, freshMemberSales);
                     return Future.all(details, effects).compose(done -> results(connection,
                             batch, inserted, effects.result()));
@@ -389,14 +390,16 @@ public final class PgSalesLedger implements SalesLedger {
     }
 
     private Future<List<RecordResult>> results(SqlConnection connection,
-            List<SaleRecord> batch, Set<UUID> inserted, Map<String, Long> outboxIds) {
+            List<SaleRecord> batch, Set<UUID> inserted, PgMemberEffects.Written written) {
         List<Future<RecordResult>> results = new ArrayList<>(batch.size());
         for (SaleRecord record : batch) {
             if (inserted.contains(record.sale().orderId())) {
                 Optional<Long> outboxId = record.member()
-                        .map(effects -> outboxIds.get(effects.holdId()));
+                        .map(effects -> written.outboxIds().get(effects.holdId()));
+                Optional<ProfileUpdate> profile = record.member()
+                        .map(effects -> written.profiles().get(effects.memberId()));
                 results.add(Future.succeededFuture(
-                        new RecordResult.Recorded(record.sale(), outboxId)));
+                        new RecordResult.Recorded(record.sale(), outboxId, profile)));
             } else {
                 results.add(findSale(connection, record.sale().key()));
             }

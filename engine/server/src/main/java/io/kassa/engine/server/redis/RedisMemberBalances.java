@@ -3,18 +3,24 @@ package io.kassa.engine.server.redis;
 import io.kassa.engine.core.points.LotDraw;
 import io.kassa.engine.core.points.PointsLot;
 import io.kassa.engine.server.checkout.MemberBalances;
+import io.kassa.engine.server.checkout.MemberDirectory.CouponRecord;
+import io.kassa.engine.server.checkout.MemberProfile;
+import io.kassa.engine.server.checkout.ProfileUpdate;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.Month;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * {@link MemberBalances} on Redis, one Lua script per operation (see {@code resources/redis}).
@@ -22,12 +28,20 @@ import java.util.Optional;
  * a member's keys on one shard and each script stays atomic there.
  *
  * <pre>
- * kassa:{m:ID}:bal         hash  gen, sv, sv_held, pts_held
+ * kassa:{m:ID}:bal         hash  gen, sv, sv_held, pts_held; the profile: pv (version), mc
+ *                                (member code), ph (phone), tier, trk (tier rank), life
+ *                                (lifetime points), ord (orders), lod (last order, epoch day),
+ *                                bm (birth month, 0 for none)
  * kassa:{m:ID}:lots        zset  lot id scored by expiry (epoch day, exclusive)
  * kassa:{m:ID}:lot         hash  lot id -> points:earnedDay:birthdayYear
  * kassa:{m:ID}:cpn         hash  coupon id -> A | H:hold | R:hold
+ * kassa:{m:ID}:cpi         hash  coupon id -> fromMillis:untilMillis:amountOffFen:templateId
  * kassa:{m:ID}:hold:HOLD   hash  st (H|C|R), pts, sv, draws, cpn, dl, gen
  * </pre>
+ *
+ * <p>The profile and the coupons' terms let a quote or checkout read nothing from PostgreSQL
+ * (ADR 0014); a member loaded without them (an older engine) has no {@code pv}, and its
+ * readers take the profile from PostgreSQL.
  *
  * <p>Built on the {@link Redis} client, a checkout's hold index entry and its reserve go in
  * one pipeline, and so do its commit and the entry's removal: one round trip each.
@@ -47,6 +61,7 @@ public final class RedisMemberBalances implements MemberBalances,
     private final RedisScript expire = RedisScript.fromResource("expire");
     private final RedisScript extend = RedisScript.fromResource("extend");
     private final RedisScript invalidate = RedisScript.fromResource("invalidate");
+    private final RedisScript profile = RedisScript.fromResource("profile");
     private final RedisScript refundReserve = RedisScript.fromResource("refund_reserve");
     private final RedisScript refundCommit = RedisScript.fromResource("refund_commit");
 
@@ -117,14 +132,32 @@ public final class RedisMemberBalances implements MemberBalances,
         return keys;
     }
 
+    /** The member's keys with the coupons' terms: what load, read and invalidate touch. */
+    static List<String> profileKeys(String memberId) {
+        List<String> keys = new ArrayList<>(memberKeys(memberId));
+        keys.add("kassa:{m:" + memberId + "}:cpi");
+        return keys;
+    }
+
+    /** The profile's fields in the balance hash, in the order read.lua answers them. */
+    static final String VERSION = "pv";
+    static final String MEMBER_CODE = "mc";
+    static final String PHONE = "ph";
+    static final String TIER = "tier";
+    static final String TIER_RANK = "trk";
+    static final String LIFETIME_POINTS = "life";
+    static final String ORDERS = "ord";
+    static final String LAST_ORDER_DAY = "lod";
+    static final String BIRTH_MONTH = "bm";
+
     @Override
     public Future<Optional<HotMember>> read(String memberId) {
-        return read.run(redis, memberKeys(memberId), List.of())
-                .map(RedisMemberBalances::hotMember);
+        return read.run(redis, profileKeys(memberId), List.of())
+                .map(reply -> hotMember(memberId, reply));
     }
 
     /** read.lua's reply as a member, empty when the member is not loaded. */
-    private static Optional<HotMember> hotMember(Response reply) {
+    private static Optional<HotMember> hotMember(String memberId, Response reply) {
         String generation = reply.get(0).toString();
         if (generation.isEmpty()) {
             return Optional.empty();
@@ -142,14 +175,69 @@ public final class RedisMemberBalances implements MemberBalances,
                     couponList.get(index + 1).toString());
         }
         return Optional.of(new HotMember(generation, longOf(reply.get(1)),
-                longOf(reply.get(2)), longOf(reply.get(3)), lots, coupons));
+                longOf(reply.get(2)), longOf(reply.get(3)), lots, coupons,
+                hotProfile(memberId, reply.get(6), reply.get(7))));
     }
 
     @Override
     public Future<Optional<HotMemberAndHold>> readWithHold(String memberId, String holdId) {
-        return read.run(redis, holdKeys(memberId, holdId), List.of()).map(reply ->
-                hotMember(reply).map(member -> new HotMemberAndHold(member,
-                        holdView(reply.get(6)))));
+        List<String> keys = profileKeys(memberId);
+        keys.add(holdKeys(memberId, holdId).get(4));
+        return read.run(redis, keys, List.of()).map(reply ->
+                hotMember(memberId, reply).map(member -> new HotMemberAndHold(member,
+                        holdView(reply.get(8)))));
+    }
+
+    /**
+     * The profile fields and coupon terms of a read.lua reply, empty when the member was
+     * loaded without a profile (no version).
+     */
+    private static Optional<HotProfile> hotProfile(String memberId, Response fields,
+            Response terms) {
+        if (fields == null || fields.get(0) == null) {
+            return Optional.empty();
+        }
+        String phone = text(fields.get(2));
+        String lastOrderDay = text(fields.get(7));
+        int birthMonth = (int) longOf(fields.get(8));
+        MemberProfile profile = new MemberProfile(memberId, text(fields.get(1)),
+                text(fields.get(3)), longOf(fields.get(5)),
+                birthMonth == 0 ? Optional.empty() : Optional.of(Month.of(birthMonth)),
+                (int) longOf(fields.get(6)),
+                lastOrderDay.isEmpty() ? Optional.empty()
+                        : Optional.of(LocalDate.ofEpochDay(Long.parseLong(lastOrderDay))),
+                phone.isEmpty() ? Optional.empty() : Optional.of(phone));
+        List<CouponRecord> coupons = new ArrayList<>(terms.size() / 2);
+        for (int index = 0; index < terms.size(); index += 2) {
+            coupons.add(couponRecord(memberId, terms.get(index).toString(),
+                    terms.get(index + 1).toString()));
+        }
+        return Optional.of(new HotProfile(profile, (int) longOf(fields.get(4)),
+                longOf(fields.get(0)), coupons));
+    }
+
+    /** A coupon's terms as the hot copy keeps them: fromMillis:untilMillis:amountOff:template. */
+    static String couponTerms(CouponRecord coupon) {
+        return coupon.validFrom().toEpochMilli() + ":" + coupon.validUntil().toEpochMilli() + ":"
+                + (coupon.amountOffFen().isPresent() ? coupon.amountOffFen().getAsLong() : "")
+                + ":" + coupon.templateId();
+    }
+
+    private static CouponRecord couponRecord(String memberId, String couponId, String terms) {
+        String[] fields = terms.split(":", 4);
+        if (fields.length != 4) {
+            throw new IllegalStateException("malformed coupon terms from Redis: " + couponId
+                    + "=" + terms);
+        }
+        return new CouponRecord(couponId, fields[3], Optional.of(memberId),
+                Instant.ofEpochMilli(Long.parseLong(fields[0])),
+                Instant.ofEpochMilli(Long.parseLong(fields[1])),
+                fields[2].isEmpty() ? OptionalLong.empty()
+                        : OptionalLong.of(Long.parseLong(fields[2])));
+    }
+
+    private static String text(Response value) {
+        return value == null ? "" : value.toString();
     }
 
     @Override
@@ -183,11 +271,57 @@ public final class RedisMemberBalances implements MemberBalances,
             arguments.add(Long.toString(lot.expiresOn().toEpochDay()));
             arguments.add(lot.earnedOn().toEpochDay() + ":" + lot.birthdayExtendedYear());
         }
+        Map<String, String> terms = new HashMap<>();
+        member.profile().ifPresent(profile -> profile.coupons().forEach(coupon ->
+                terms.put(coupon.couponId(), couponTerms(coupon))));
+        arguments.add(Integer.toString(member.couponStates().size()));
         member.couponStates().forEach((couponId, state) -> {
             arguments.add(couponId);
             arguments.add(state);
+            arguments.add(terms.getOrDefault(couponId, ""));
         });
-        return load.run(redis, memberKeys(member.memberId()), arguments).mapEmpty();
+        member.profile().ifPresent(hot -> {
+            MemberProfile profile = hot.profile();
+            addField(arguments, VERSION, Long.toString(hot.version()));
+            addField(arguments, MEMBER_CODE, profile.memberCode());
+            addField(arguments, PHONE, profile.phone().orElse(""));
+            addField(arguments, BIRTH_MONTH,
+                    Integer.toString(profile.birthMonth().map(Month::getValue).orElse(0)));
+            addStanding(arguments, profile.tierName(), hot.tierRank(),
+                    profile.lifetimeEarnedPoints(), profile.completedOrders(),
+                    profile.lastOrderOn());
+        });
+        return load.run(redis, profileKeys(member.memberId()), arguments).mapEmpty();
+    }
+
+    /** The fields of the profile a sale or refund moves, as load.lua and profile.lua take them. */
+    private static void addStanding(List<String> arguments, String tier, int tierRank,
+            long lifetimePoints, int orders, Optional<LocalDate> lastOrderOn) {
+        addField(arguments, TIER, tier);
+        addField(arguments, TIER_RANK, Integer.toString(tierRank));
+        addField(arguments, LIFETIME_POINTS, Long.toString(lifetimePoints));
+        addField(arguments, ORDERS, Integer.toString(orders));
+        addField(arguments, LAST_ORDER_DAY,
+                lastOrderOn.map(day -> Long.toString(day.toEpochDay())).orElse(""));
+    }
+
+    private static void addField(List<String> arguments, String field, String value) {
+        arguments.add(field);
+        arguments.add(value);
+    }
+
+    @Override
+    public Future<Void> applyProfile(ProfileUpdate update) {
+        return profile.run(redis, memberKeys(update.memberId()).subList(0, 1),
+                profileArguments(update)).mapEmpty();
+    }
+
+    private static List<String> profileArguments(ProfileUpdate update) {
+        List<String> arguments = new ArrayList<>(11);
+        arguments.add(Long.toString(update.version()));
+        addStanding(arguments, update.tierName(), update.tierRank(),
+                update.lifetimeEarnedPoints(), update.completedOrders(), update.lastOrderOn());
+        return arguments;
     }
 
     @Override
@@ -259,8 +393,10 @@ public final class RedisMemberBalances implements MemberBalances,
 
     @Override
     public Future<FinishResult> commit(HoldCommit hold) {
-        return commit.run(redis, holdKeys(hold.memberId(), hold.holdId()),
-                commitArguments(hold)).map(RedisMemberBalances::toCommitResult);
+        Future<FinishResult> committed = commit.run(redis, holdKeys(hold.memberId(),
+                hold.holdId()), commitArguments(hold)).map(RedisMemberBalances::toCommitResult);
+        return hold.profile().isEmpty() ? committed
+                : committed.compose(result -> applyProfile(hold.profile().get()).map(result));
     }
 
     /**
@@ -275,10 +411,16 @@ public final class RedisMemberBalances implements MemberBalances,
         }
         List<String> keys = holdKeys(hold.memberId(), hold.holdId());
         List<String> arguments = commitArguments(hold);
-        return commit.runInPipeline(client, redis, () -> List.of(
-                        commit.request(keys, arguments),
-                        Request.cmd(Command.ZREM).arg(HOLD_INDEX_KEY).arg(entry.encoded())))
-                .map(replies -> toCommitResult(replies.get(0)));
+        // The profile the sale's transaction left goes in the same round trip, after the
+        // commit; should it not arrive, the outbox relay puts PostgreSQL's in place.
+        return commit.runInPipeline(client, redis, List.of(profile), () -> {
+            List<Request> requests = new ArrayList<>(3);
+            requests.add(commit.request(keys, arguments));
+            requests.add(Request.cmd(Command.ZREM).arg(HOLD_INDEX_KEY).arg(entry.encoded()));
+            hold.profile().ifPresent(update -> requests.add(profile.request(
+                    keys.subList(0, 1), profileArguments(update))));
+            return requests;
+        }).map(replies -> toCommitResult(replies.get(0)));
     }
 
     private static List<String> commitArguments(HoldCommit hold) {
@@ -340,7 +482,7 @@ public final class RedisMemberBalances implements MemberBalances,
 
     @Override
     public Future<InvalidateResult> invalidate(String memberId) {
-        return invalidate.run(redis, memberKeys(memberId), List.of())
+        return invalidate.run(redis, profileKeys(memberId), List.of())
                 .map(reply -> InvalidateResult.valueOf(reply.get(0).toString()));
     }
 

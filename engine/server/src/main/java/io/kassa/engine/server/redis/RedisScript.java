@@ -63,13 +63,7 @@ final class RedisScript {
             if (failure.getMessage() == null || !failure.getMessage().startsWith("NOSCRIPT")) {
                 return Future.failedFuture(failure);
             }
-            return redis.script(List.of("LOAD", source)).compose(loaded -> {
-                if (!sha1.equals(loaded.toString())) {
-                    return Future.failedFuture(new IllegalStateException("Redis computed SHA "
-                            + loaded + " for script " + name + ", expected " + sha1));
-                }
-                return redis.evalsha(call);
-            });
+            return load(redis).compose(loaded -> redis.evalsha(call));
         });
     }
 
@@ -94,19 +88,36 @@ final class RedisScript {
      */
     Future<List<Response>> runInPipeline(Redis client, RedisAPI redis,
             java.util.function.Supplier<List<Request>> pipeline) {
+        return runInPipeline(client, redis, List.of(), pipeline);
+    }
+
+    /**
+     * As {@link #runInPipeline(Redis, RedisAPI, java.util.function.Supplier)}, for a pipeline
+     * that also runs the scripts {@code others}: after a NOSCRIPT, each is loaded before the
+     * pipeline goes again.
+     */
+    Future<List<Response>> runInPipeline(Redis client, RedisAPI redis, List<RedisScript> others,
+            java.util.function.Supplier<List<Request>> pipeline) {
         return client.batch(pipeline.get()).recover(failure -> {
             // A pipeline names the failed command: "ERR [1] NOSCRIPT No matching script...".
             if (failure.getMessage() == null || !failure.getMessage().contains("NOSCRIPT")) {
                 return Future.failedFuture(failure);
             }
-            return redis.script(List.of("LOAD", source)).compose(loaded -> {
-                if (!sha1.equals(loaded.toString())) {
-                    return Future.failedFuture(new IllegalStateException("Redis computed SHA "
-                            + loaded + " for script " + name + ", expected " + sha1));
-                }
-                return client.batch(pipeline.get());
-            });
+            List<RedisScript> scripts = new java.util.ArrayList<>(others);
+            scripts.add(this);
+            Future<Void> loaded = Future.succeededFuture();
+            for (RedisScript script : scripts) {
+                loaded = loaded.compose(previous -> script.load(redis));
+            }
+            return loaded.compose(all -> client.batch(pipeline.get()));
         });
+    }
+
+    private Future<Void> load(RedisAPI redis) {
+        return redis.script(List.of("LOAD", source)).compose(loaded -> sha1.equals(
+                loaded.toString()) ? Future.<Void>succeededFuture()
+                : Future.failedFuture(new IllegalStateException("Redis computed SHA " + loaded
+                        + " for script " + name + ", expected " + sha1)));
     }
 
     private static String sha1Hex(String source) {

@@ -79,7 +79,7 @@ final class MemberCheckoutFixture {
         ledger = new PgSalesLedger(vertx, pool, CLOCK, PgSalesLedger.GroupCommitOptions.DEFAULTS);
         hotCopy = new HotCopy(realBalances, directory, new PgGenerationFence(pool));
         outbox = new PgOutbox(vertx, pool);
-        relay = new OutboxRelay(outbox, realBalances);
+        relay = new OutboxRelay(outbox, realBalances, hotCopy);
         checkout = new CheckoutService(rules, ledger, hotCopy, directory, balances, outbox,
                 CLOCK);
         reconciler = new Reconciler(realBalances, directory);

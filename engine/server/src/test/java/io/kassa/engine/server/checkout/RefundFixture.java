@@ -93,7 +93,7 @@ final class RefundFixture {
         ledger = new PgSalesLedger(vertx, pool, CLOCK, PgSalesLedger.GroupCommitOptions.DEFAULTS);
         hotCopy = new HotCopy(balances, directory, new PgGenerationFence(pool));
         outbox = new PgOutbox(vertx, pool);
-        relay = new OutboxRelay(outbox, balances);
+        relay = new OutboxRelay(outbox, balances, hotCopy);
         reconciler = new Reconciler(balances, directory);
         simulator = await(GatewaySimulator.start(vertx, new GatewaySimulatorOptions()
                 .setNotifications(false).setPort(0)

@@ -46,10 +46,9 @@ class SalePathIndexesTest {
         return Stream.of(
                 Arguments.of("member and available coupons", PgMemberDirectory.FIND_WITH_COUPONS,
                         List.<Object>of("member-0001", OffsetDateTime.now())),
-                Arguments.of("stored value", PgMemberDirectory.STORED_VALUE,
+                Arguments.of("a member into the hot copy", PgMemberDirectory.MEMBER_RECORD,
                         List.<Object>of("M1")),
-                Arguments.of("points lots", PgMemberDirectory.LOTS, List.<Object>of("M1")),
-                Arguments.of("coupon states", PgMemberDirectory.COUPON_STATES,
+                Arguments.of("a member's profile", PgMemberDirectory.PROFILE,
                         List.<Object>of("M1")),
                 Arguments.of("refunded tenders of a sale", PgSaleRefunds.REFUNDED_TENDERS,
                         List.<Object>of(java.util.UUID.randomUUID())));

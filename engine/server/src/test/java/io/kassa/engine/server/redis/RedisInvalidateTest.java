@@ -7,8 +7,11 @@ import io.kassa.engine.server.checkout.MemberBalances.HoldRequest;
 import io.kassa.engine.server.checkout.MemberBalances.InvalidateResult;
 import io.kassa.engine.server.checkout.MemberBalances.MemberRecord;
 import io.kassa.engine.server.checkout.MemberBalances.ReserveResult;
+import io.kassa.engine.server.checkout.HotCopy;
+import io.kassa.engine.server.checkout.MemberDirectory;
 import io.kassa.engine.server.checkout.Outbox;
 import io.kassa.engine.server.checkout.OutboxRelay;
+import io.kassa.engine.server.checkout.ProfileUpdate;
 import io.kassa.engine.server.testing.TestServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,6 +25,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -57,6 +61,32 @@ class RedisInvalidateTest {
 
     static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** A hot copy for a relay that redoes reloads alone: they need nothing of PostgreSQL. */
+    static HotCopy withoutPostgres() {
+        MemberDirectory none = new MemberDirectory() {
+            @Override
+            public Future<Optional<MemberWithCoupons>> findWithCoupons(String code, Instant at) {
+                return Future.failedFuture(new AssertionError("no PostgreSQL in this test"));
+            }
+
+            @Override
+            public Future<MemberRecord> balances(String memberId) {
+                return Future.failedFuture(new AssertionError("no PostgreSQL in this test"));
+            }
+
+            @Override
+            public Future<Optional<ProfileUpdate>> profile(String memberId) {
+                return Future.failedFuture(new AssertionError("no PostgreSQL in this test"));
+            }
+
+            @Override
+            public Future<List<String>> memberIds(String afterMemberId, int limit) {
+                return Future.failedFuture(new AssertionError("no PostgreSQL in this test"));
+            }
+        };
+        return new HotCopy(balances, none, null);
     }
 
     /** An outbox of one row, remembering what the relay marked applied. */
@@ -96,7 +126,7 @@ class RedisInvalidateTest {
         assertThat(held).isInstanceOf(ReserveResult.Reserved.class);
 
         OneRow outbox = new OneRow(member);
-        OutboxRelay relay = new OutboxRelay(outbox, balances);
+        OutboxRelay relay = new OutboxRelay(outbox, balances, withoutPostgres());
         assertThat(await(relay.relayOnce(Duration.ZERO))).isZero();
         assertThat(outbox.applied).isEmpty();
         assertThat(await(balances.read(member))).isPresent();
