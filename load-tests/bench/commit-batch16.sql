@@ -1,7 +1,9 @@
 -- pgbench: the engine's group-commit transaction for a BATCH of 16 member checkouts of the
 -- same shape as commit-one.sql, written as the engine writes a batch: one multi-row statement
--- per table. Each pgbench "transaction" is 16 checkouts: multiply its TPS by 16.
+-- per table, pipelined (BEGIN, the statements, COMMIT sent without waiting). Each pgbench
+-- "transaction" is 16 checkouts: multiply its TPS by 16.
 \set m random(0, :members - 16)
+\startpipeline
 BEGIN;
 SELECT generation FROM bench_ledger.redis_generation FOR SHARE;
 WITH orders AS (
@@ -63,3 +65,4 @@ UPDATE bench_ledger.member SET lifetime_earned_points = lifetime_earned_points +
     completed_orders = completed_orders + 1, last_order_on = current_date
   WHERE member_id IN (SELECT 'bench-' || (:m + g) FROM generate_series(0, 15) g);
 COMMIT;
+\endpipeline

@@ -97,25 +97,33 @@ final class PgMemberEffects {
         static final Written NONE = new Written(Map.of(), Map.of());
     }
 
-    /** Writes the effects of {@code sales} (all with a member, all just inserted). */
-    static Future<Written> write(SqlConnection connection, List<SaleRecord> sales) {
+    /**
+     * Writes the effects of {@code sales} (all with a member, their orders written before on
+     * the same connection), each statement sent without waiting for the one before it:
+     * PostgreSQL runs them in order (draws before the rolling expiry, members and coupons
+     * before the outbox rows). Each statement's future is added to {@code sent}, in sending
+     * order; the answer completes once all have answered.
+     */
+    static Future<Written> write(SqlConnection connection, List<SaleRecord> sales,
+            List<Future<?>> sent) {
         if (sales.isEmpty()) {
             return Future.succeededFuture(Written.NONE);
         }
-        Future<Map<String, ProfileUpdate>>[] profiles = new Future[1];
-        return drawLots(connection, sales)
-                .compose(done -> restartExpiries(connection, sales))
-                .compose(done -> {
-                    profiles[0] = updateMembers(connection, sales);
-                    return Future.all(insertEarnedLots(connection, sales),
-                            spendStoredValue(connection, sales), redeemCoupons(connection, sales),
-                            profiles[0]);
-                })
-                .compose(done -> insertOutbox(connection, sales))
-                .map(outboxIds -> new Written(outboxIds, profiles[0].result()));
+        sent.addAll(drawLots(connection, sales));
+        sent.add(restartExpiries(connection, sales));
+        sent.add(insertEarnedLots(connection, sales));
+        sent.add(spendStoredValue(connection, sales));
+        sent.add(redeemCoupons(connection, sales));
+        Future<Map<String, ProfileUpdate>> profiles = updateMembers(connection, sales);
+        sent.add(profiles);
+        Future<Map<String, Long>> outboxIds = insertOutbox(connection, sales);
+        sent.add(outboxIds);
+        return Future.all(profiles, outboxIds).map(both ->
+                new Written(outboxIds.result(), profiles.result()));
     }
 
-    private static Future<Void> drawLots(SqlConnection connection, List<SaleRecord> sales) {
+    /** The draws' two statements: the lots drawn from, then the draws recorded. */
+    private static List<Future<?>> drawLots(SqlConnection connection, List<SaleRecord> sales) {
         List<UUID> orders = new ArrayList<>();
         List<String> lots = new ArrayList<>();
         List<Long> points = new ArrayList<>();
@@ -139,25 +147,25 @@ final class PgMemberEffects {
             }
         }
         if (lots.isEmpty()) {
-            return Future.succeededFuture();
+            return List.of();
         }
         Tuple draws = Tuple.tuple().addArrayOfString(lots.toArray(String[]::new))
                 .addArrayOfLong(points.toArray(Long[]::new));
-        return connection.preparedQuery(DRAW_LOTS).execute(draws).compose(updated -> {
-            if (updated.rowCount() != perLot.size()) {
-                return Future.failedFuture(new IllegalStateException("drew from "
-                        + perLot.size() + " lots, PostgreSQL has " + updated.rowCount()
-                        + " of them: the hot copy and the ledger disagree"));
-            }
-            return connection.preparedQuery(INSERT_DRAWS).execute(Tuple.tuple()
-                    .addArrayOfUUID(orders.toArray(UUID[]::new))
-                    .addArrayOfString(lots.toArray(String[]::new))
-                    .addArrayOfLong(points.toArray(Long[]::new))
-                    .addArrayOfInteger(numbers.toArray(Integer[]::new))
-                    .addArrayOfLocalDate(earnedOn.toArray(LocalDate[]::new))
-                    .addArrayOfLocalDate(expiresOn.toArray(LocalDate[]::new))
-                    .addArrayOfInteger(birthdayYears.toArray(Integer[]::new)));
-        }).mapEmpty();
+        Future<Void> drawn = connection.preparedQuery(DRAW_LOTS).execute(draws)
+                .compose(updated -> updated.rowCount() == perLot.size()
+                        ? Future.<Void>succeededFuture()
+                        : Future.failedFuture(new IllegalStateException("drew from "
+                                + perLot.size() + " lots, PostgreSQL has " + updated.rowCount()
+                                + " of them: the hot copy and the ledger disagree")));
+        Future<?> recorded = connection.preparedQuery(INSERT_DRAWS).execute(Tuple.tuple()
+                .addArrayOfUUID(orders.toArray(UUID[]::new))
+                .addArrayOfString(lots.toArray(String[]::new))
+                .addArrayOfLong(points.toArray(Long[]::new))
+                .addArrayOfInteger(numbers.toArray(Integer[]::new))
+                .addArrayOfLocalDate(earnedOn.toArray(LocalDate[]::new))
+                .addArrayOfLocalDate(expiresOn.toArray(LocalDate[]::new))
+                .addArrayOfInteger(birthdayYears.toArray(Integer[]::new)));
+        return List.of(drawn, recorded);
     }
 
     private static Future<Void> restartExpiries(SqlConnection connection, List<SaleRecord> sales) {
