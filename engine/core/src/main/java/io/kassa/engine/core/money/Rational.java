@@ -183,6 +183,58 @@ public final class Rational implements Comparable<Rational> {
      * is not exact: {@code 446.5548…}. For explanations to people, never for sums.
      */
     public String toDecimalString(int digits) {
+        if (digits < 0) {
+            throw new IllegalArgumentException("digits must be >= 0: " + digits);
+        }
+        // Explanations write several of these per quote line: in longs when they fit.
+        if (digits < POWERS_OF_TEN.length && numerator.bitLength() < 63
+                && denominator.bitLength() < 63
+                && Math.abs(numerator.longValue()) <= Long.MAX_VALUE / POWERS_OF_TEN[digits]) {
+            return decimalString(numerator.longValue(), denominator.longValue(), digits);
+        }
+        return bigDecimalString(digits);
+    }
+
+    /** 10^0 .. 10^18, the powers that fit in a long. */
+    private static final long[] POWERS_OF_TEN = powersOfTen();
+
+    private static long[] powersOfTen() {
+        long[] powers = new long[19];
+        powers[0] = 1;
+        for (int index = 1; index < powers.length; index++) {
+            powers[index] = powers[index - 1] * 10;
+        }
+        return powers;
+    }
+
+    /** {@link #toDecimalString} when |numerator| x 10^digits fits in a long. */
+    static String decimalString(long numerator, long denominator, int digits) {
+        long scale = POWERS_OF_TEN[digits];
+        long scaled = Math.abs(numerator) * scale;
+        long rounded = scaled / denominator;
+        long remainder = scaled % denominator;
+        // remainder * 2 >= denominator, without overflowing: remainder < denominator.
+        if (remainder >= denominator - remainder) {
+            rounded++;
+        }
+        StringBuilder text = new StringBuilder(24);
+        if (numerator < 0) {
+            text.append('-');
+        }
+        text.append(rounded / scale);
+        if (digits > 0) {
+            String fractionText = Long.toString(rounded % scale);
+            text.append('.').append("0".repeat(digits - fractionText.length()))
+                    .append(fractionText);
+        }
+        if (remainder != 0) {
+            text.append('…');
+        }
+        return text.toString();
+    }
+
+    /** {@link #toDecimalString} for any size, in BigIntegers. */
+    String bigDecimalString(int digits) {
         BigInteger scale = BigInteger.TEN.pow(digits);
         BigInteger scaled = numerator.abs().multiply(scale);
         BigInteger[] quotientAndRemainder = scaled.divideAndRemainder(denominator);
@@ -210,6 +262,10 @@ public final class Rational implements Comparable<Rational> {
 
     @Override
     public String toString() {
+        if (numerator.bitLength() < 63 && denominator.bitLength() < 63) {
+            return isInteger() ? Long.toString(numerator.longValue())
+                    : numerator.longValue() + "/" + denominator.longValue();
+        }
         return isInteger() ? numerator.toString() : numerator + "/" + denominator;
     }
 }

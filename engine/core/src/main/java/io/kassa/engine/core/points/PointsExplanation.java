@@ -14,31 +14,33 @@ final class PointsExplanation {
         StringBuilder text = new StringBuilder(512);
         long total = earning.totalPoints();
         long floored = earning.flooredPoints();
+        // Written once for every line that repeats them.
+        String share = earning.earningShare().toString();
+        String multiplied = earning.combinedMultiplier().toString();
         text.append("Points earned: ").append(total).append(".\n");
         text.append("Earning share: (order net ").append(yuan(earning.orderNetFen()))
                 .append(" - points tender ").append(yuan(earning.pointsTenderFen()))
                 .append(") / ").append(yuan(earning.orderNetFen())).append(" = ")
-                .append(earning.earningShare()).append(".\n");
+                .append(share).append(".\n");
         text.append("Multiplier: ");
         for (int index = 0; index < earning.multipliers().size(); index++) {
             Multiplier multiplier = earning.multipliers().get(index);
             text.append(index == 0 ? "" : " x ").append(multiplier.source()).append(" x")
                     .append(multiplier.factor());
         }
-        text.append(" = x").append(earning.combinedMultiplier()).append(".\n");
+        text.append(" = x").append(multiplied).append(".\n");
         for (LineEarning line : earning.lines()) {
             text.append("Line ").append(line.lineNumber()).append(' ').append(line.sku())
                     .append(" (").append(line.category()).append(", ")
                     .append(line.rate().describe()).append("): ");
             if (line.rate() instanceof EarningRate.PerYuan perYuan) {
-                text.append(yuan(line.netFen())).append(" x ").append(earning.earningShare())
+                text.append(yuan(line.netFen())).append(" x ").append(share)
                         .append(" x ").append(perYuan.pointsPerYuan()).append(" x ")
-                        .append(earning.combinedMultiplier()).append(" = ");
+                        .append(multiplied).append(" = ");
             } else if (line.rate() instanceof EarningRate.PerItem perItem) {
-                text.append(line.quantity()).append(" item(s) x ")
-                        .append(earning.earningShare()).append(" x ")
-                        .append(perItem.pointsPerItem()).append(" x ")
-                        .append(earning.combinedMultiplier()).append(" = ");
+                text.append(line.quantity()).append(" item(s) x ").append(share)
+                        .append(" x ").append(perItem.pointsPerItem()).append(" x ")
+                        .append(multiplied).append(" = ");
             }
             text.append(line.exactPoints().toDecimalString(DECIMALS_SHOWN))
                     .append(" -> ").append(line.points()).append(" attributed.\n");
