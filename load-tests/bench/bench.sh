@@ -155,6 +155,13 @@ SQL
 pgbench -n -M prepared -c 8 -j 2 -T "$STEP_SECONDS" -D members=2000 \
   -f load-tests/bench/commit-one.sql "$PGBENCH_URL" >"$WORK/pgbench-one.txt" 2>&1
 PGBENCH_ONE="$(grep -oE 'tps = [0-9.]+' "$WORK/pgbench-one.txt" | head -1 | cut -d' ' -f3)"
+# For comparison with earlier runs: the same statements each waiting for its answer before the
+# next is sent, as the engine sent them before its batches were pipelined.
+grep -v 'pipeline$' load-tests/bench/commit-one.sql >"$WORK/commit-one-serial.sql"
+pgbench -n -M prepared -c 8 -j 2 -T "$STEP_SECONDS" -D members=2000 \
+  -f "$WORK/commit-one-serial.sql" "$PGBENCH_URL" >"$WORK/pgbench-one-serial.txt" 2>&1
+PGBENCH_ONE_SERIAL="$(grep -oE 'tps = [0-9.]+' "$WORK/pgbench-one-serial.txt" | head -1 \
+  | cut -d' ' -f3)"
 pgbench -n -M prepared -c 2 -j 2 -T "$STEP_SECONDS" -D members=2000 \
   -f load-tests/bench/commit-batch16.sql "$PGBENCH_URL" >"$WORK/pgbench-batch.txt" 2>&1
 PGBENCH_BATCH="$(grep -oE 'tps = [0-9.]+' "$WORK/pgbench-batch.txt" | head -1 \
@@ -178,7 +185,8 @@ REDIS_COMMIT="$(rb EVALSHA "$COMMIT_SHA" 5 "${M}bal" "${M}lots" "${M}lot" "${M}c
   "${M}hold:__rand_int__" "$TODAY" 0 60)"
 REDIS_COMMIT_P="$(rb -P 16 EVALSHA "$COMMIT_SHA" 5 "${M}bal" "${M}lots" "${M}lot" "${M}cpn" \
   "${M}hold:p__rand_int__" "$TODAY" 0 60)"
-echo "pgbench one/tx $PGBENCH_ONE tps; batched $PGBENCH_BATCH checkouts/s;" \
+echo "pgbench one/tx $PGBENCH_ONE tps (statements one by one: $PGBENCH_ONE_SERIAL);" \
+  "batched $PGBENCH_BATCH checkouts/s;" \
   "redis reserve $REDIS_RESERVE/s (pipelined $REDIS_RESERVE_P/s)," \
   "commit $REDIS_COMMIT/s (pipelined $REDIS_COMMIT_P/s)"
 
@@ -348,8 +356,9 @@ MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
   echo
   echo "| floor | rate |"
   echo "| --- | --- |"
-  echo "| pgbench, member checkout commit, one per transaction (8 clients) | $PGBENCH_ONE tx/s |"
-  echo "| pgbench, the same, 16 per transaction (2 clients) | $PGBENCH_BATCH checkouts/s |"
+  echo "| pgbench, member checkout commit, one per transaction (8 clients), its statements pipelined as the engine sends them | $PGBENCH_ONE tx/s |"
+  echo "| the same with each statement waiting for the last one's answer (the floor's shape before the engine pipelined its batches) | $PGBENCH_ONE_SERIAL tx/s |"
+  echo "| pgbench, the same, 16 per transaction (2 clients), pipelined | $PGBENCH_BATCH checkouts/s |"
   echo "| redis-benchmark EVALSHA reserve.lua (16 clients) | $REDIS_RESERVE/s |"
   echo "| the same, pipelined 16 | $REDIS_RESERVE_P/s |"
   echo "| redis-benchmark EVALSHA commit.lua (16 clients) | $REDIS_COMMIT/s |"
@@ -423,9 +432,11 @@ MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
     echo '```'
     echo "$SUSTAINED"
     echo '```'
-    echo "$SUSTAINED" | awk -v one="$PGBENCH_ONE" '{
+    echo "$SUSTAINED" | awk -v one="$PGBENCH_ONE" -v serial="$PGBENCH_ONE_SERIAL" '{
       for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-      printf "\n%.2f× the one-per-transaction pgbench floor.\n", v["achieved"] / one }'
+      printf "\n%.2f× the one-per-transaction pgbench floor (%.2f× the same statements sent", \
+        v["achieved"] / one, v["achieved"] / serial
+      printf " one by one).\n" }'
   fi
   # What limits it, from the last step's own figures: how busy the machine was, and how many
   # sales the engine's CPU per sale would allow if it had both cores to itself.
