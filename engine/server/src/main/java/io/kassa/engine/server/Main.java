@@ -76,11 +76,15 @@ public final class Main {
             return;
         }
         int count = Integer.parseInt(members.trim());
+        String couponsPerMember = System.getenv("KASSA_DEMO_MEMBER_COUPONS");
+        int coupons = couponsPerMember == null || couponsPerMember.isBlank()
+                ? io.kassa.engine.server.postgres.PgDemoMembers.COUPONS
+                : Integer.parseInt(couponsPerMember.trim());
         io.kassa.engine.server.postgres.PgDemoMembers.seed(engine.pool(), count,
-                        java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")))
+                        java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")), coupons)
                 .onSuccess(entries -> System.out.println("kassa: " + entries / 4
                         + " demo members created (member-0001 ... with 500.00 yuan stored value,"
-                        + " 3000 points and two coupons each)"))
+                        + " 3000 points and " + coupons + " coupons each)"))
                 .onFailure(error -> System.err.println("kassa: demo members not created: "
                         + error.getMessage()));
     }

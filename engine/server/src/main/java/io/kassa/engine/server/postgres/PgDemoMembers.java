@@ -7,7 +7,9 @@ import java.time.LocalDate;
 
 /**
  * Demo members for the demo chain: member-0001 .. member-NNNN, each with 500.00 yuan of stored
- * value, 3,000 points expiring in six months, and two coupons (spend 100 get 20 off; 5 off).
+ * value, 3,000 points expiring in six months, and coupons taking turns between the two
+ * templates (spend 100 get 20 off; 5 off): two by default, more for a benchmark whose members
+ * shop several times.
  * Their opening balances are booked as balanced ledger transactions against the chain's
  * opening accounts, so the ledger explains every balance. Idempotent: members already there
  * are left alone. Only ever run against the embedded demo database.
@@ -16,6 +18,9 @@ public final class PgDemoMembers {
 
     public static final long STORED_VALUE_FEN = 50_000;
     public static final long POINTS = 3_000;
+    public static final int COUPONS = 2;
+    /** Coupons per demo member at most. */
+    public static final int COUPONS_MAX = 50;
 
     private static final String SEED = """
             with new_members as (
@@ -35,9 +40,12 @@ public final class PgDemoMembers {
             ), coupons as (
               insert into coupon (coupon_id, template_id, member_id, state, valid_from,
                   valid_until)
-              select c.template || '-' || m.member_id, c.template, m.member_id, 'AVAILABLE',
+              select c.template || '-' || m.member_id || case when n > 2 then '-' || n else '' end,
+                     c.template, m.member_id, 'AVAILABLE',
                      now() - interval '1 day', now() + interval '30 days'
-                from new_members m, (values ('cut-100-20'), ('cash-5')) as c(template)
+                from new_members m, generate_series(1, $6) n,
+                     lateral (select case when n % 2 = 1 then 'cut-100-20' else 'cash-5' end)
+                     as c(template)
               returning member_id
             ), transactions as (
               insert into ledger_transaction (transaction_id, kind, created_at)
@@ -61,7 +69,17 @@ public final class PgDemoMembers {
 
     /** @return the number of ledger entries written (4 per new member) */
     public static Future<Integer> seed(Pool pool, int members, LocalDate today) {
+        return seed(pool, members, today, COUPONS);
+    }
+
+    /** As {@link #seed(Pool, int, LocalDate)}, with {@code coupons} coupons per member. */
+    public static Future<Integer> seed(Pool pool, int members, LocalDate today, int coupons) {
+        if (coupons < 0 || coupons > COUPONS_MAX) {
+            throw new IllegalArgumentException("coupons per demo member are 0.." + COUPONS_MAX
+                    + ": " + coupons);
+        }
         return pool.preparedQuery(SEED).execute(Tuple.of(members, STORED_VALUE_FEN, POINTS,
-                today.minusDays(30), today.plusMonths(6))).map(rows -> rows.rowCount());
+                today.minusDays(30), today.plusMonths(6), coupons))
+                .map(rows -> rows.rowCount());
     }
 }

@@ -53,6 +53,23 @@ class PgInvariantsTest {
         assertThat(PgInvariants.names()).hasSize(10);
     }
 
+    /** Demo members with more coupons (the benchmark's): the templates take turns. */
+    @Test
+    void demoMembersMayHoldMoreCoupons() throws Exception {
+        await(PgDemoMembers.seed(pool, 5, LocalDate.of(2026, 11, 22), 6));
+        // Members 1..3 were seeded with two coupons and are left alone; 4 and 5 are new.
+        assertThat(TestServices.count(schema, "select count(*) from coupon"
+                + " where member_id = 'demo-0004'")).isEqualTo(6);
+        assertThat(TestServices.count(schema, "select count(*) from coupon"
+                + " where member_id = 'demo-0005' and template_id = 'cash-5'")).isEqualTo(3);
+        assertThat(TestServices.count(schema, "select count(*) from coupon"
+                + " where member_id = 'demo-0001'")).isEqualTo(2);
+        assertThat(await(new PgInvariants(pool).check())).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PgDemoMembers.seed(pool, 1,
+                LocalDate.of(2026, 11, 22), PgDemoMembers.COUPONS_MAX + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void anUnbalancedTransactionIsFound() throws Exception {
         // The deferred trigger refuses this at commit; only a disabled trigger lets it in.
