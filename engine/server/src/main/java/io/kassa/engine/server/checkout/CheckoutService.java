@@ -31,11 +31,13 @@ import io.kassa.engine.server.checkout.SalesLedger.RecordResult;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -614,14 +616,14 @@ public final class CheckoutService {
      * after it, the ones expiring first first (their states are judged with the balances).
      */
     static List<MemberDirectory.CouponRecord> couponsUsableAt(
-            List<MemberDirectory.CouponRecord> coupons, java.time.Instant at) {
+            List<MemberDirectory.CouponRecord> coupons, Instant at) {
         List<MemberDirectory.CouponRecord> usable = new ArrayList<>(coupons.size());
         for (MemberDirectory.CouponRecord coupon : coupons) {
             if (coupon.validUntil().isAfter(at)) {
                 usable.add(coupon);
             }
         }
-        usable.sort(java.util.Comparator.comparing(MemberDirectory.CouponRecord::validUntil)
+        usable.sort(Comparator.comparing(MemberDirectory.CouponRecord::validUntil)
                 .thenComparing(MemberDirectory.CouponRecord::couponId));
         return usable;
     }
