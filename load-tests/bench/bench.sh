@@ -17,7 +17,9 @@
 #      2 ms, or the achieved rate falls below 95% of the target (code sales wait seconds for the
 #      customer's password by design: reported apart, outside the bounds);
 #   4. prints one table — the engine's highest sustained rate, its latencies, CPU per process,
-#      the ratios to the floors — and writes it to BENCHMARKS.md with the machine's description.
+#      the ratios to the floors — and where the engine's time goes (JFR, at the highest rate
+#      carried and over all the steps), and writes it to BENCHMARKS.md with the machine's
+#      description.
 #
 # usage: load-tests/bench/bench.sh [step_seconds=20] [first_rate=200] [rate_step=200]
 #                                  [max_rate=5000]
@@ -245,6 +247,7 @@ within() { # whether the step line $LINE keeps checkout p99 <= $1 ms, quote p99 
            && v["achieved"] >= 0.95 * v["target"] && v["failed"] == 0) ? "yes" : "no" }'; }
 BEST=""
 SUSTAINED=""
+SUSTAINED_WINDOW=""
 COUNTING=""
 : >"$WORK/steps.txt"
 mkfifo "$WORK/steps.fifo"
@@ -287,6 +290,8 @@ while IFS= read -r -u 3 OUT; do
       fi
       if [ "$(within "$SUSTAINED_P99_MS" "$SUSTAINED_P99_MS")" = "yes" ]; then
         SUSTAINED="$LINE $CPU"
+        # The step's window, for the profile at the highest rate carried (dumped at the end).
+        SUSTAINED_WINDOW="$START $(date +%s.%N)"
       fi
       ;;
   esac
@@ -332,6 +337,19 @@ jcmd "$ENGINE_PID" JFR.dump name=bench begin="-$(( $(date +%s) - PROFILE_BEGIN )
 jfr print --stack-depth 64 --events jdk.ExecutionSample "$WORK/engine.jfr" 2>/dev/null \
   | awk -f load-tests/bench/profile-summary.awk >"$WORK/profile.txt" || true
 cat "$WORK/profile.txt"
+# The same at the highest rate carried: that step's window alone (the recording keeps 30 min).
+: >"$WORK/profile-sustained.txt"
+if [ -n "$SUSTAINED_WINDOW" ]; then
+  read -r WINDOW_START WINDOW_END <<<"$SUSTAINED_WINDOW"
+  NOW="$(date +%s.%N)"
+  jcmd "$ENGINE_PID" JFR.dump name=bench \
+    begin="-$(awk -v n="$NOW" -v s="$WINDOW_START" 'BEGIN { printf "%d", n - s }')s" \
+    end="-$(awk -v n="$NOW" -v e="$WINDOW_END" 'BEGIN { printf "%d", n - e }')s" \
+    filename="$WORK/engine-sustained.jfr" >/dev/null 2>&1 || true
+  jfr print --stack-depth 64 --events jdk.ExecutionSample "$WORK/engine-sustained.jfr" \
+    2>/dev/null | awk -f load-tests/bench/profile-summary.awk >"$WORK/profile-sustained.txt" \
+    || true
+fi
 
 echo "== result"
 # The Gatling section is written by hand from the simulations' runs (README: load tests);
@@ -411,8 +429,20 @@ MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
   echo
   echo "## Where the engine's time goes"
   echo
-  echo "JFR (settings=profile) over all the steps, its execution samples summarised by"
-  echo "\`load-tests/bench/profile-summary.awk\`:"
+  if [ -s "$WORK/profile-sustained.txt" ]; then
+    echo "JFR (settings=profile) at the highest rate carried ($(echo "$SUSTAINED" \
+      | grep -oE '^target=[0-9]+' | cut -d= -f2)/s, that step's window alone), its execution"
+    echo "samples summarised by \`load-tests/bench/profile-summary.awk\`:"
+    echo
+    echo '```'
+    cat "$WORK/profile-sustained.txt"
+    echo '```'
+    echo
+    echo "The same over all the steps:"
+  else
+    echo "JFR (settings=profile) over all the steps, its execution samples summarised by"
+    echo "\`load-tests/bench/profile-summary.awk\`:"
+  fi
   echo
   echo '```'
   cat "$WORK/profile.txt"
