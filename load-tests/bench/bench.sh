@@ -234,8 +234,8 @@ start_counting() { # at the first measured step: the warm-up's calls and profile
   SALES_BEFORE="$(committed_sales)"
   REDIS_USES_BEFORE="$(pool_uses redis)"; SQL_USES_BEFORE="$(pool_uses sql)"
   # The engine records from its start (starting a recording under load stalls it for
-  # seconds on two cores); the profile is cut to the steps when it is dumped.
-  PROFILE_BEGIN="$(date +%s)"
+  # seconds on two cores); the profile counts the samples from here on.
+  PROFILE_BEGIN="$(date +%s.%N)"
 }
 
 echo "== every member quoted once at $SWEEP_PER_SECOND/s, $WARMUP_SECONDS s of warm-up at" \
@@ -331,24 +331,24 @@ echo "per committed sale ($SALES_DURING sales): $PG_PER_SALE PostgreSQL statemen
   "($REDIS_PER_SALE commands, those inside scripts included)"
 
 echo "== where the engine's time goes (JFR execution samples over the steps)"
-jcmd "$ENGINE_PID" JFR.dump name=bench begin="-$(( $(date +%s) - PROFILE_BEGIN ))s" \
-  filename="$WORK/engine.jfr" \
-  >/dev/null 2>&1 || true
-jfr print --stack-depth 64 --events jdk.ExecutionSample "$WORK/engine.jfr" 2>/dev/null \
-  | awk -f load-tests/bench/profile-summary.awk >"$WORK/profile.txt" || true
+# The engine records from its start (starting a recording under load stalls it for seconds on
+# two cores); the summaries count the samples of the steps' windows alone.
+jcmd "$ENGINE_PID" JFR.dump name=bench filename="$WORK/engine.jfr" >/dev/null 2>&1 || true
+jfr print --stack-depth 64 --events jdk.ExecutionSample "$WORK/engine.jfr" \
+  >"$WORK/samples.txt" 2>/dev/null || true
+of_day() { # seconds since local midnight of the epoch time $1 (JFR prints its samples' time of
+  # day on the local clock)
+  awk -v t="$1" -v m="$(date -d "$(date -d "@${1%.*}" +%F)" +%s)" 'BEGIN { printf "%.3f", t - m }'; }
+awk -v from="$(of_day "$PROFILE_BEGIN")" -v to="$(of_day "$(date +%s.%N)")" \
+  -f load-tests/bench/profile-summary.awk "$WORK/samples.txt" >"$WORK/profile.txt" || true
 cat "$WORK/profile.txt"
-# The same at the highest rate carried: that step's window alone (the recording keeps 30 min).
+# The same at the highest rate carried: that step's window alone.
 : >"$WORK/profile-sustained.txt"
 if [ -n "$SUSTAINED_WINDOW" ]; then
   read -r WINDOW_START WINDOW_END <<<"$SUSTAINED_WINDOW"
-  NOW="$(date +%s.%N)"
-  jcmd "$ENGINE_PID" JFR.dump name=bench \
-    begin="-$(awk -v n="$NOW" -v s="$WINDOW_START" 'BEGIN { printf "%d", n - s }')s" \
-    end="-$(awk -v n="$NOW" -v e="$WINDOW_END" 'BEGIN { printf "%d", n - e }')s" \
-    filename="$WORK/engine-sustained.jfr" >/dev/null 2>&1 || true
-  jfr print --stack-depth 64 --events jdk.ExecutionSample "$WORK/engine-sustained.jfr" \
-    2>/dev/null | awk -f load-tests/bench/profile-summary.awk >"$WORK/profile-sustained.txt" \
-    || true
+  awk -v from="$(of_day "$WINDOW_START")" -v to="$(of_day "$WINDOW_END")" \
+    -f load-tests/bench/profile-summary.awk "$WORK/samples.txt" \
+    >"$WORK/profile-sustained.txt" || true
 fi
 
 echo "== result"

@@ -5,7 +5,10 @@
 #      whoever called it, then frames are grouped into the parts of the engine;
 #   2. inclusive shares of the steps of a sale (a sample counts for each step on its stack);
 #   3. the hottest methods (top frames as sampled).
-# usage: jfr print ... | awk -f profile-summary.awk
+# usage: jfr print ... | awk [-v from=S -v to=S] -f profile-summary.awk
+#   from, to: seconds since midnight of the samples' clock (JFR prints each sample's time of
+#   day, not its date), bounding the samples counted; a window across midnight has to < from.
+#   A dump holds whole chunks of the recording, so its own begin/end do not bound it.
 
 function part(frame) {
   if (frame ~ /^io\.netty\./) return "network I/O (Netty: sockets, buffers, event loop)"
@@ -28,8 +31,14 @@ function part(frame) {
   return "other libraries"
 }
 
+function inWindow(t) {
+  if (from == "" || to == "") return 1
+  return from <= to ? (t >= from && t <= to) : (t >= from || t <= to)
+}
+
 function finish(   i, owner, seen, key) {
   if (depth == 0) return
+  if (!counted) { depth = 0; return }
   samples++
   owner = ""
   for (i = 1; i <= depth; i++) {
@@ -62,7 +71,12 @@ BEGIN {
   steps["socket reads and writes (NIO)"] = "sun.nio.ch.SocketChannelImpl."
 }
 
-/^jdk\.ExecutionSample/ { finish(); inStack = 0; next }
+/^jdk\.ExecutionSample/ { finish(); inStack = 0; counted = 1; next }
+/^[ \t]*startTime = [0-9]+:[0-9]+:[0-9.]+/ {
+  split($3, hms, ":")
+  counted = inWindow(hms[1] * 3600 + hms[2] * 60 + hms[3])
+  next
+}
 /stackTrace = \[/ { inStack = 1; depth = 0; next }
 inStack && /^[ \t]*\]/ { inStack = 0; next }
 inStack {
