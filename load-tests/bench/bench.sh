@@ -322,7 +322,7 @@ select round(seq_tup_read::numeric / greatest($SALES_DURING, 1), 1), relname, se
  order by seq_tup_read desc limit 8
 SQL
 redis-cli -p "$REDIS_PORT" INFO commandstats | tr -d '\r' \
-  | awk -F'[_:=,]' -v n="$SALES_DURING" '/^cmdstat_/ && $2 != "config" && $2 != "info" {
+  | awk -F'[_:=,]' -v n="$SALES_DURING" '/^cmdstat_/ && $2 !~ /^config/ && $2 != "info" {
       printf "%.2f %s\n", $4 / (n > 0 ? n : 1), $2 }' | sort -rn >"$WORK/redis-calls.txt"
 PG_PER_SALE="$(awk '{ s += $1 } END { printf "%.1f", s }' "$WORK/pg-calls.txt")"
 REDIS_PER_SALE="$(awk '{ s += $1 } END { printf "%.1f", s }' "$WORK/redis-calls.txt")"
