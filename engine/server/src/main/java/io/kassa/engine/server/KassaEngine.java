@@ -117,6 +117,9 @@ public final class KassaEngine implements AutoCloseable {
                     + ")");
         }
         List<AutoCloseable> embedded = new ArrayList<>();
+        // What this start opened before the engine exists to close it: closed if the start
+        // fails, so that no event loop thread keeps a process that failed to start alive.
+        List<AutoCloseable> opened = new ArrayList<>();
         try {
             EngineConfig resolved = withEmbeddedDefaults(config, embedded);
             PostgresLocation location = PostgresLocation.parse(
@@ -132,6 +135,7 @@ public final class KassaEngine implements AutoCloseable {
                     metrics.configure(Vertx.builder(), vertxOptions), vertxOptions,
                     resolved.cluster(), resolved.nodeId()), "cluster join");
             Vertx vertx = cluster.vertx();
+            opened.add(() -> await(vertx.close(), "Vert.x close"));
             log.info("network transport: {}", vertx.isNativeTransportEnabled() ? "epoll"
                     : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
             metrics.attach(vertx);
@@ -147,6 +151,8 @@ public final class KassaEngine implements AutoCloseable {
                             // and the terminal's in-flight limit bounds it in practice.
                             .setMaxPoolSize(REDIS_POOL_SIZE)
                             .setMaxPoolWaiting(REDIS_POOL_WAITING_MAX));
+            opened.add(redis::close);
+            opened.add(() -> await(pool.close(), "PostgreSQL pool close"));
             await(RedisAPI.api(redis).ping(List.of()), "Redis PING");
             await(pool.query("select 1").execute(), "PostgreSQL check");
 
@@ -206,6 +212,7 @@ public final class KassaEngine implements AutoCloseable {
             engine.operations = operations;
             return engine;
         } catch (RuntimeException e) {
+            closeAll(opened);
             closeAll(embedded);
             throw e;
         }

@@ -42,6 +42,13 @@ public final class Main {
             System.err.println("kassa: " + e.getMessage());
             System.exit(2);
             return;
+        } catch (RuntimeException e) {
+            // A dependency that does not answer (Redis restarting, PostgreSQL down): the
+            // process exits for its supervisor to start it again, rather than linger unready.
+            System.err.println("kassa: could not start: " + e.getMessage());
+            e.printStackTrace();
+            System.exit(1);
+            return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -114,6 +114,43 @@ class PackagedEngineIT {
         }
     }
 
+    /**
+     * An engine that cannot reach Redis at start (restarting, or not there yet) exits with 1
+     * and says why, so that its supervisor starts it again; it must not linger half-started,
+     * alive to a supervisor's eye but serving nothing (its event loops kept the JVM up).
+     */
+    @Test
+    void anEngineWhoseRedisDoesNotAnswerExitsForItsSupervisor() throws Exception {
+        Path jar = Path.of("target", "kassa-engine.jar");
+        String schema = TestServices.freshSchema("packaged_no_redis");
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", jar.toString())
+                .redirectErrorStream(true);
+        Map<String, String> environment = builder.environment();
+        environment.put("KASSA_PG_URL", TestServices.postgresUrl());
+        environment.put("KASSA_PG_SCHEMA", schema);
+        // A loopback port nobody listens on: every connection is refused.
+        environment.put("KASSA_REDIS_URL", "redis://127.0.0.1:" + freePort());
+        environment.put("KASSA_TERMINAL_HOST", "127.0.0.1");
+        environment.put("KASSA_TERMINAL_PORT", Integer.toString(freePort()));
+        environment.put("KASSA_HTTP_HOST", "127.0.0.1");
+        environment.put("KASSA_HTTP_PORT", Integer.toString(freePort()));
+        Process engine = builder.start();
+        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> readLines(engine, output), "packaged-engine-output");
+        reader.start();
+        try {
+            assertThat(engine.waitFor(60, TimeUnit.SECONDS))
+                    .as("exited within 60 s: %s", output).isTrue();
+            assertThat(engine.exitValue()).isEqualTo(1);
+            reader.join(5_000);
+            assertThat(output).anyMatch(line -> line.contains("kassa: could not start")
+                    && line.contains("Redis PING failed"));
+        } finally {
+            engine.destroyForcibly();
+            TestServices.dropSchema(schema);
+        }
+    }
+
     private static void readLines(Process engine, List<String> output) {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(
                 engine.getInputStream(), StandardCharsets.UTF_8))) {
