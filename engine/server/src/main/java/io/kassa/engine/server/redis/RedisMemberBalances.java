@@ -123,12 +123,21 @@ public final class RedisMemberBalances implements MemberBalances,
 
     static List<String> memberKeys(String memberId) {
         String prefix = "kassa:{m:" + memberId + "}:";
-        return List.of(prefix + "bal", prefix + "lots", prefix + "lot", prefix + "cpn");
+        return List.of(balanceKey(memberId), prefix + "lots", prefix + "lot", prefix + "cpn");
+    }
+
+    /** The member's balance hash, which also carries the profile. */
+    static String balanceKey(String memberId) {
+        return "kassa:{m:" + memberId + "}:bal";
+    }
+
+    static String holdKey(String memberId, String holdId) {
+        return "kassa:{m:" + memberId + "}:hold:" + holdId;
     }
 
     static List<String> holdKeys(String memberId, String holdId) {
         List<String> keys = new ArrayList<>(memberKeys(memberId));
-        keys.add("kassa:{m:" + memberId + "}:hold:" + holdId);
+        keys.add(holdKey(memberId, holdId));
         return keys;
     }
 
@@ -182,7 +191,7 @@ public final class RedisMemberBalances implements MemberBalances,
     @Override
     public Future<Optional<HotMemberAndHold>> readWithHold(String memberId, String holdId) {
         List<String> keys = profileKeys(memberId);
-        keys.add(holdKeys(memberId, holdId).get(4));
+        keys.add(holdKey(memberId, holdId));
         return read.run(redis, keys, List.of()).map(reply ->
                 hotMember(memberId, reply).map(member -> new HotMemberAndHold(member,
                         holdView(reply.get(8)))));
@@ -242,7 +251,7 @@ public final class RedisMemberBalances implements MemberBalances,
 
     @Override
     public Future<Optional<HoldView>> hold(String memberId, String holdId) {
-        return redis.hmget(List.of(holdKeys(memberId, holdId).get(4), "st", "pts", "sv",
+        return redis.hmget(List.of(holdKey(memberId, holdId), "st", "pts", "sv",
                 "draws", "cpn", "gen")).map(RedisMemberBalances::holdView);
     }
 
@@ -312,7 +321,7 @@ public final class RedisMemberBalances implements MemberBalances,
 
     @Override
     public Future<Void> applyProfile(ProfileUpdate update) {
-        return profile.run(redis, memberKeys(update.memberId()).subList(0, 1),
+        return profile.run(redis, List.of(balanceKey(update.memberId())),
                 profileArguments(update)).mapEmpty();
     }
 
@@ -418,7 +427,7 @@ public final class RedisMemberBalances implements MemberBalances,
             requests.add(commit.request(keys, arguments));
             requests.add(Request.cmd(Command.ZREM).arg(HOLD_INDEX_KEY).arg(entry.encoded()));
             hold.profile().ifPresent(update -> requests.add(profile.request(
-                    keys.subList(0, 1), profileArguments(update))));
+                    List.of(balanceKey(hold.memberId())), profileArguments(update))));
             return requests;
         }).map(replies -> toCommitResult(replies.get(0)));
     }
