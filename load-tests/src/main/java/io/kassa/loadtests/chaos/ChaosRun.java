@@ -134,7 +134,17 @@ public final class ChaosRun {
                 System.exit(2);
             }
         }
-        System.exit(new ChaosRun(options).run());
+        int status;
+        try {
+            status = new ChaosRun(options).run();
+        } catch (Exception e) {
+            // Exit rather than let Vert.x's event loop threads keep a failed driver alive: the
+            // script waits for this process.
+            System.err.println("chaos: the driver failed: " + e);
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
     }
 
     private int number(String name) {

@@ -29,11 +29,13 @@ class ChaosSmokeIT {
                 "20", "1", "1", "0").directory(root.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         builder.environment().put("CHAOS_SMOKE", "1");
-        builder.environment().put("CHAOS_PG_PORT", "55732");
-        builder.environment().put("CHAOS_REDIS_PORT", "56679");
-        builder.environment().put("CHAOS_ENGINE_PORT", "57720");
-        builder.environment().put("CHAOS_ENGINE_HTTP_PORT", "58380");
-        builder.environment().put("CHAOS_GATEWAY_PORT", "58390");
+        // Below Linux's ephemeral range (32768-60999 by default), which an outgoing connection
+        // of any other process may be holding a port of when the run binds it.
+        builder.environment().put("CHAOS_PG_PORT", "25732");
+        builder.environment().put("CHAOS_REDIS_PORT", "26679");
+        builder.environment().put("CHAOS_ENGINE_PORT", "27720");
+        builder.environment().put("CHAOS_ENGINE_HTTP_PORT", "28380");
+        builder.environment().put("CHAOS_GATEWAY_PORT", "28390");
         Process run = builder.start();
         boolean ended = run.waitFor(160, TimeUnit.SECONDS);
         if (!ended) {
